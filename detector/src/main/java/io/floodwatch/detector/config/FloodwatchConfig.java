@@ -1,0 +1,229 @@
+package io.floodwatch.detector.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Typed configuration of the detector: topics, windows, caps and rule thresholds.
+ *
+ * <p>Values come, in increasing precedence, from the defaults below, a properties file, {@code FLOODWATCH_*}
+ * environment variables and command-line options (see {@link ConfigLoader}). Keys starting with
+ * {@value #KAFKA_PREFIX} are passed to the Kafka clients with the prefix removed.
+ */
+public final class FloodwatchConfig extends AbstractConfig {
+
+    /** Prefix of keys passed through to the Kafka clients. */
+    public static final String KAFKA_PREFIX = "kafka.";
+
+    public static final String BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
+    private static final String BOOTSTRAP_SERVERS_DOC = "Kafka brokers to connect to. Empty: start an embedded single-node KRaft broker.";
+
+    public static final String APPLICATION_ID_CONFIG = "application.id";
+    private static final String APPLICATION_ID_DOC = "Kafka Streams application id; prefixes internal topics and the consumer group.";
+    public static final String APPLICATION_ID_DEFAULT = "floodwatch-detector";
+
+    public static final String DATA_DIR_CONFIG = "data.dir";
+    private static final String DATA_DIR_DOC = "Directory for Kafka Streams state and, when embedded, the broker's log. Survives restarts.";
+    public static final String DATA_DIR_DEFAULT = "floodwatch-data";
+
+    public static final String EMBEDDED_PORT_CONFIG = "embedded.port";
+    private static final String EMBEDDED_PORT_DOC = "Preferred port of the embedded broker; the next free port is used if taken.";
+
+    public static final String TOPIC_REQUESTS_CONFIG = "topic.requests";
+    public static final String TOPIC_REQUESTS_JSON_CONFIG = "topic.requests.json";
+    public static final String TOPIC_REQUESTS_DLQ_CONFIG = "topic.requests.dlq";
+    public static final String TOPIC_ENDPOINT_RATES_CONFIG = "topic.endpoint.rates";
+    public static final String TOPIC_ANOMALIES_CONFIG = "topic.anomalies";
+    public static final String TOPIC_MITIGATIONS_CONFIG = "topic.mitigations";
+    public static final String TOPIC_DETECTOR_CONTROL_CONFIG = "topic.detector.control";
+
+    public static final String TOPIC_PARTITIONS_CONFIG = "topic.partitions";
+    private static final String TOPIC_PARTITIONS_DOC = "Partitions of the topics the detector creates when they are missing.";
+    public static final String TOPIC_REPLICATION_CONFIG = "topic.replication.factor";
+    private static final String TOPIC_REPLICATION_DOC = "Replication factor of created topics and of internal topics.";
+
+    public static final String STREAM_THREADS_CONFIG = "stream.threads";
+    private static final String STREAM_THREADS_DOC = "Kafka Streams threads in this instance.";
+
+    public static final String COMMIT_INTERVAL_CONFIG = "commit.interval.ms";
+    private static final String COMMIT_INTERVAL_DOC = "Commit interval. Each commit also emits the per-task pre-aggregated traffic, so it is the tick of the rate stage.";
+
+    public static final String WINDOW_SIZE_CONFIG = "window.size.ms";
+    private static final String WINDOW_SIZE_DOC = "Size of the tumbling event-time windows of all rates.";
+    public static final String WINDOW_GRACE_CONFIG = "window.grace.ms";
+    private static final String WINDOW_GRACE_DOC = "How late an event may arrive (event time) and still count in its window.";
+
+    public static final String TIMESTAMP_MAX_FUTURE_CONFIG = "timestamp.max.future.ms";
+    private static final String TIMESTAMP_MAX_FUTURE_DOC = "Events timestamped further than this ahead of stream time go to the dead-letter topic.";
+    public static final String TIMESTAMP_MAX_PAST_CONFIG = "timestamp.max.past.ms";
+    private static final String TIMESTAMP_MAX_PAST_DOC = "Events timestamped further than this behind stream time go to the dead-letter topic.";
+
+    public static final String ROUTES_MAX_CONFIG = "routes.max";
+    private static final String ROUTES_MAX_DOC = "Distinct routes tracked per task; further new routes are counted as '<METHOD> /{other}'.";
+    public static final String SOURCES_SKETCH_SIZE_CONFIG = "sources.sketch.size";
+    private static final String SOURCES_SKETCH_SIZE_DOC = "Counters of each per-task heavy-hitter sketch of sources (power of two).";
+    public static final String SOURCES_TICK_TOP_CONFIG = "sources.tick.top";
+    private static final String SOURCES_TICK_TOP_DOC = "Heaviest sources (IPs and prefixes each) a task reports per tick.";
+    public static final String REGIONS_MAX_CONFIG = "regions.max";
+    private static final String REGIONS_MAX_DOC = "Distinct regions kept per route and window; the rest are counted as 'other'.";
+
+    public static final String IPV4_PREFIX_CONFIG = "prefix.ipv4.length";
+    public static final String IPV6_PREFIX_CONFIG = "prefix.ipv6.length";
+
+    public static final String REGISTRATION_PATTERN_CONFIG = "registration.path.pattern";
+    private static final String REGISTRATION_PATTERN_DOC = "POST requests whose path matches this are registrations.";
+    public static final String LOGIN_PATTERN_CONFIG = "login.path.pattern";
+    private static final String LOGIN_PATTERN_DOC = "POST requests whose path matches this are logins; never restricted by registration rules.";
+
+    public static final String IP_THROTTLE_RATE_CONFIG = "rule.source.ip.throttle.per.second";
+    public static final String IP_BLOCK_RATE_CONFIG = "rule.source.ip.block.per.second";
+    public static final String PREFIX_THROTTLE_RATE_CONFIG = "rule.source.prefix.throttle.per.second";
+    public static final String PREFIX_BLOCK_RATE_CONFIG = "rule.source.prefix.block.per.second";
+    public static final String SOURCE_TTL_CONFIG = "rule.source.ttl.ms";
+
+    public static final String BASELINE_ALPHA_CONFIG = "baseline.alpha";
+    private static final String BASELINE_ALPHA_DOC = "Weight of the newest window in the EWMA baselines.";
+    public static final String BASELINE_MIN_WINDOWS_CONFIG = "baseline.min.windows";
+    private static final String BASELINE_MIN_WINDOWS_DOC = "Completed windows a route needs before baseline-relative rules act on it.";
+
+    public static final String ENDPOINT_SURGE_FACTOR_CONFIG = "rule.endpoint.surge.factor";
+    private static final String ENDPOINT_SURGE_FACTOR_DOC = "An endpoint whose window count exceeds baseline mean times this (and 4 standard deviations) is surging.";
+    public static final String ENDPOINT_MIN_REQUESTS_CONFIG = "rule.endpoint.min.requests";
+    private static final String ENDPOINT_MIN_REQUESTS_DOC = "Window count below which an endpoint is never considered surging.";
+    public static final String ENDPOINT_TTL_CONFIG = "rule.endpoint.ttl.ms";
+    public static final String ENDPOINT_THROTTLE_HEADROOM_CONFIG = "rule.endpoint.throttle.headroom";
+    private static final String ENDPOINT_THROTTLE_HEADROOM_DOC = "A surging endpoint is throttled to its baseline rate times this.";
+
+    public static final String REGISTRATION_SURGE_FACTOR_CONFIG = "rule.registration.surge.factor";
+    public static final String REGISTRATION_MIN_REQUESTS_CONFIG = "rule.registration.min.requests";
+    public static final String REGISTRATION_FOREIGN_SHARE_CONFIG = "rule.registration.foreign.share";
+    private static final String REGISTRATION_FOREIGN_SHARE_DOC = "Share of a surge's registrations from outside the usual regions above which registrations are restricted to the usual regions.";
+    public static final String REGISTRATION_USUAL_SHARE_CONFIG = "rule.registration.usual.region.share";
+    private static final String REGISTRATION_USUAL_SHARE_DOC = "A region whose baseline share of registrations is at least this is a usual region.";
+    public static final String REGISTRATION_TTL_CONFIG = "rule.registration.ttl.ms";
+
+    public static final String LIFT_AFTER_CONFIG = "mitigation.lift.after.ms";
+    private static final String LIFT_AFTER_DOC = "Event time without a rule asking for a command after which it is lifted.";
+
+    private static final String TOPIC_DOC = "Name of the topic.";
+    private static final String RATE_DOC = "Requests per second over a window above which the action is taken.";
+    private static final String TTL_DOC = "Lifetime of an issued command; it is re-issued while the condition lasts.";
+
+    private static final ConfigDef DEFINITION = new ConfigDef()
+        .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, "", Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
+        .define(APPLICATION_ID_CONFIG, Type.STRING, APPLICATION_ID_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, APPLICATION_ID_DOC)
+        .define(DATA_DIR_CONFIG, Type.STRING, DATA_DIR_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, DATA_DIR_DOC)
+        .define(EMBEDDED_PORT_CONFIG, Type.INT, 9092, Range.between(1, 65535), Importance.LOW, EMBEDDED_PORT_DOC)
+        .define(TOPIC_REQUESTS_CONFIG, Type.STRING, "requests", new ConfigDef.NonEmptyString(), Importance.MEDIUM, TOPIC_DOC)
+        .define(TOPIC_REQUESTS_JSON_CONFIG, Type.STRING, "requests-json", new ConfigDef.NonEmptyString(), Importance.MEDIUM, TOPIC_DOC)
+        .define(TOPIC_REQUESTS_DLQ_CONFIG, Type.STRING, "requests-dlq", new ConfigDef.NonEmptyString(), Importance.MEDIUM, TOPIC_DOC)
+        .define(TOPIC_ENDPOINT_RATES_CONFIG, Type.STRING, "endpoint-rates", new ConfigDef.NonEmptyString(), Importance.MEDIUM, TOPIC_DOC)
+        .define(TOPIC_ANOMALIES_CONFIG, Type.STRING, "anomalies", new ConfigDef.NonEmptyString(), Importance.MEDIUM, TOPIC_DOC)
+        .define(TOPIC_MITIGATIONS_CONFIG, Type.STRING, "mitigations", new ConfigDef.NonEmptyString(), Importance.MEDIUM, TOPIC_DOC)
+        .define(TOPIC_DETECTOR_CONTROL_CONFIG, Type.STRING, "detector-control", new ConfigDef.NonEmptyString(), Importance.MEDIUM, TOPIC_DOC)
+        .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 4, Range.between(1, 10_000), Importance.MEDIUM, TOPIC_PARTITIONS_DOC)
+        .define(TOPIC_REPLICATION_CONFIG, Type.SHORT, (short) 1, Range.between(1, 32), Importance.MEDIUM, TOPIC_REPLICATION_DOC)
+        .define(STREAM_THREADS_CONFIG, Type.INT, 2, Range.between(1, 256), Importance.MEDIUM, STREAM_THREADS_DOC)
+        .define(COMMIT_INTERVAL_CONFIG, Type.LONG, 200L, Range.between(10, 60_000), Importance.MEDIUM, COMMIT_INTERVAL_DOC)
+        .define(WINDOW_SIZE_CONFIG, Type.LONG, 10_000L, Range.between(1_000, 3_600_000), Importance.MEDIUM, WINDOW_SIZE_DOC)
+        .define(WINDOW_GRACE_CONFIG, Type.LONG, 5_000L, Range.between(0, 3_600_000), Importance.MEDIUM, WINDOW_GRACE_DOC)
+        .define(TIMESTAMP_MAX_FUTURE_CONFIG, Type.LONG, 60_000L, Range.atLeast(1_000), Importance.LOW, TIMESTAMP_MAX_FUTURE_DOC)
+        .define(TIMESTAMP_MAX_PAST_CONFIG, Type.LONG, 86_400_000L, Range.atLeast(1_000), Importance.LOW, TIMESTAMP_MAX_PAST_DOC)
+        .define(ROUTES_MAX_CONFIG, Type.INT, 500, Range.between(8, 100_000), Importance.MEDIUM, ROUTES_MAX_DOC)
+        .define(SOURCES_SKETCH_SIZE_CONFIG, Type.INT, 4096, Range.between(64, 1 << 20), Importance.LOW, SOURCES_SKETCH_SIZE_DOC)
+        .define(SOURCES_TICK_TOP_CONFIG, Type.INT, 256, Range.between(1, 100_000), Importance.LOW, SOURCES_TICK_TOP_DOC)
+        .define(REGIONS_MAX_CONFIG, Type.INT, 64, Range.between(2, 1000), Importance.LOW, REGIONS_MAX_DOC)
+        .define(IPV4_PREFIX_CONFIG, Type.INT, 24, Range.between(8, 32), Importance.LOW, "Prefix length of IPv4 source prefixes.")
+        .define(IPV6_PREFIX_CONFIG, Type.INT, 64, Range.between(16, 64), Importance.LOW, "Prefix length of IPv6 source prefixes.")
+        .define(REGISTRATION_PATTERN_CONFIG, Type.STRING, "(?i)/(register|signup|sign-up)(/|$)", Importance.MEDIUM, REGISTRATION_PATTERN_DOC)
+        .define(LOGIN_PATTERN_CONFIG, Type.STRING, "(?i)/(login|signin|sign-in)(/|$)", Importance.MEDIUM, LOGIN_PATTERN_DOC)
+        .define(IP_THROTTLE_RATE_CONFIG, Type.DOUBLE, 20.0, Range.atLeast(0.1), Importance.HIGH, RATE_DOC)
+        .define(IP_BLOCK_RATE_CONFIG, Type.DOUBLE, 100.0, Range.atLeast(0.1), Importance.HIGH, RATE_DOC)
+        .define(PREFIX_THROTTLE_RATE_CONFIG, Type.DOUBLE, 200.0, Range.atLeast(0.1), Importance.HIGH, RATE_DOC)
+        .define(PREFIX_BLOCK_RATE_CONFIG, Type.DOUBLE, 1000.0, Range.atLeast(0.1), Importance.HIGH, RATE_DOC)
+        .define(SOURCE_TTL_CONFIG, Type.LONG, 600_000L, Range.atLeast(1_000), Importance.MEDIUM, TTL_DOC)
+        .define(BASELINE_ALPHA_CONFIG, Type.DOUBLE, 0.1, Range.between(0.001, 1.0), Importance.MEDIUM, BASELINE_ALPHA_DOC)
+        .define(BASELINE_MIN_WINDOWS_CONFIG, Type.INT, 6, Range.between(1, 100_000), Importance.MEDIUM, BASELINE_MIN_WINDOWS_DOC)
+        .define(ENDPOINT_SURGE_FACTOR_CONFIG, Type.DOUBLE, 5.0, Range.atLeast(1.1), Importance.HIGH, ENDPOINT_SURGE_FACTOR_DOC)
+        .define(ENDPOINT_MIN_REQUESTS_CONFIG, Type.LONG, 200L, Range.atLeast(1), Importance.MEDIUM, ENDPOINT_MIN_REQUESTS_DOC)
+        .define(ENDPOINT_THROTTLE_HEADROOM_CONFIG, Type.DOUBLE, 2.0, Range.atLeast(1.0), Importance.MEDIUM, ENDPOINT_THROTTLE_HEADROOM_DOC)
+        .define(ENDPOINT_TTL_CONFIG, Type.LONG, 600_000L, Range.atLeast(1_000), Importance.MEDIUM, TTL_DOC)
+        .define(REGISTRATION_SURGE_FACTOR_CONFIG, Type.DOUBLE, 3.0, Range.atLeast(1.1), Importance.HIGH, "A registration route whose window count exceeds baseline mean times this is surging.")
+        .define(REGISTRATION_MIN_REQUESTS_CONFIG, Type.LONG, 30L, Range.atLeast(1), Importance.MEDIUM, "Window count of registrations below which no surge is considered.")
+        .define(REGISTRATION_FOREIGN_SHARE_CONFIG, Type.DOUBLE, 0.5, Range.between(0.0, 1.0), Importance.HIGH, REGISTRATION_FOREIGN_SHARE_DOC)
+        .define(REGISTRATION_USUAL_SHARE_CONFIG, Type.DOUBLE, 0.05, Range.between(0.0, 1.0), Importance.MEDIUM, REGISTRATION_USUAL_SHARE_DOC)
+        .define(REGISTRATION_TTL_CONFIG, Type.LONG, 3_600_000L, Range.atLeast(1_000), Importance.MEDIUM, TTL_DOC)
+        .define(LIFT_AFTER_CONFIG, Type.LONG, 30_000L, Range.atLeast(1_000), Importance.MEDIUM, LIFT_AFTER_DOC);
+
+    /** Creates a configuration from raw key/values; throws {@link ConfigException} naming a bad key. */
+    public FloodwatchConfig(Map<?, ?> originals) {
+        super(DEFINITION, originals, false);
+        compile(REGISTRATION_PATTERN_CONFIG);
+        compile(LOGIN_PATTERN_CONFIG);
+        if (getDouble(IP_BLOCK_RATE_CONFIG) < getDouble(IP_THROTTLE_RATE_CONFIG)) {
+            throw new ConfigException(IP_BLOCK_RATE_CONFIG, getDouble(IP_BLOCK_RATE_CONFIG),
+                "must be at least " + IP_THROTTLE_RATE_CONFIG + " (" + getDouble(IP_THROTTLE_RATE_CONFIG) + ")");
+        }
+        if (getDouble(PREFIX_BLOCK_RATE_CONFIG) < getDouble(PREFIX_THROTTLE_RATE_CONFIG)) {
+            throw new ConfigException(PREFIX_BLOCK_RATE_CONFIG, getDouble(PREFIX_BLOCK_RATE_CONFIG),
+                "must be at least " + PREFIX_THROTTLE_RATE_CONFIG + " (" + getDouble(PREFIX_THROTTLE_RATE_CONFIG) + ")");
+        }
+    }
+
+    /** The definition, for documentation and validation. */
+    public static ConfigDef definition() {
+        return DEFINITION;
+    }
+
+    /** Whether no external broker was configured. */
+    public boolean embedded() {
+        return getString(BOOTSTRAP_SERVERS_CONFIG).isBlank();
+    }
+
+    /** A duration-typed millisecond setting. */
+    public Duration duration(String key) {
+        return Duration.ofMillis(getLong(key));
+    }
+
+    /** The data directory. */
+    public Path dataDir() {
+        return Path.of(getString(DATA_DIR_CONFIG)).toAbsolutePath();
+    }
+
+    /** A compiled path pattern. */
+    public Pattern pattern(String key) {
+        return compile(key);
+    }
+
+    /** Client properties passed through with the {@value #KAFKA_PREFIX} prefix, prefix removed. */
+    public Map<String, Object> kafkaOverrides() {
+        return new HashMap<>(originalsWithPrefix(KAFKA_PREFIX, true));
+    }
+
+    /** A copy with one value replaced. */
+    public FloodwatchConfig with(String key, Object value) {
+        Map<String, Object> values = new HashMap<>(originals());
+        values.put(key, value);
+        return new FloodwatchConfig(values);
+    }
+
+    private Pattern compile(String key) {
+        String regex = getString(key);
+        try {
+            return Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw new ConfigException(key, regex, "not a valid regular expression: " + e.getDescription());
+        }
+    }
+}

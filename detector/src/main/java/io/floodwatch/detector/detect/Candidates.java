@@ -1,0 +1,53 @@
+package io.floodwatch.detector.detect;
+
+import java.util.List;
+import java.util.Map;
+
+import io.floodwatch.detector.rates.SourceKeys;
+import io.floodwatch.schema.MitigationAction;
+import io.floodwatch.schema.MitigationCandidate;
+import io.floodwatch.schema.MitigationScope;
+
+/** Builds {@link MitigationCandidate}s: a rule's request for a command, or a heartbeat. */
+public final class Candidates {
+
+    private static final String HEARTBEAT = "heartbeat";
+
+    private Candidates() {
+    }
+
+    /** A rule's request for a command on a target. */
+    public static MitigationCandidate of(String rule, MitigationAction action, MitigationScope scope, String target,
+                                         List<String> allowedRegions, Double rateLimitPerSecond, long detectedAt,
+                                         long ttlMs, String reason, Map<String, Double> evidence) {
+        return MitigationCandidate.newBuilder()
+            .setHeartbeat(false)
+            .setKey(SourceKeys.key(scope, target))
+            .setRule(rule)
+            .setAction(action)
+            .setScope(scope)
+            .setTarget(target)
+            .setAllowedRegions(allowedRegions)
+            .setRateLimitPerSecond(rateLimitPerSecond)
+            .setDetectedAt(detectedAt)
+            .setTtlMs(ttlMs)
+            .setReason(reason)
+            .setEvidence(evidence)
+            .build();
+    }
+
+    /** A record that carries nothing but stream time to every planner partition. */
+    public static MitigationCandidate heartbeat(long streamTime) {
+        return MitigationCandidate.newBuilder()
+            .setHeartbeat(true)
+            .setKey(HEARTBEAT)
+            .setRule(HEARTBEAT)
+            .setAction(MitigationAction.UNKNOWN)
+            .setScope(MitigationScope.UNKNOWN)
+            .setTarget(HEARTBEAT)
+            .setDetectedAt(streamTime)
+            .setTtlMs(0)
+            .setReason(HEARTBEAT)
+            .build();
+    }
+}

@@ -1,0 +1,69 @@
+package io.floodwatch.detector.detect;
+
+import java.util.Optional;
+
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import io.floodwatch.schema.EndpointBaseline;
+import io.floodwatch.schema.EndpointRate;
+import io.floodwatch.schema.MitigationCandidate;
+
+/**
+ * Detect, per endpoint: keeps each route's learned baseline ({@link BaselineModel}) and evaluates every update
+ * of its open window with {@link EndpointRules}. Each time a window completes it also emits a heartbeat, which
+ * carries stream time to every planner partition so that lifts happen even when no rule fires.
+ *
+ * <p>In: windowed route → {@link EndpointRate} updates. Out: target key → {@link MitigationCandidate}.
+ * Store: {@value #STORE}, route → {@link EndpointBaseline} (persistent, changelogged: a restart keeps the
+ * baselines).
+ */
+public final class EndpointAnomalyDetector implements Processor<Windowed<String>, EndpointRate, String, MitigationCandidate> {
+
+    /** Name of the baseline store. */
+    public static final String STORE = "endpoint-baselines";
+
+    private final BaselineModel model;
+    private final EndpointRules rules;
+    private ProcessorContext<String, MitigationCandidate> context;
+    private KeyValueStore<String, EndpointBaseline> baselines;
+
+    /**
+     * @param model how baselines are learned
+     * @param rules the endpoint rules
+     */
+    public EndpointAnomalyDetector(BaselineModel model, EndpointRules rules) {
+        this.model = model;
+        this.rules = rules;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, MitigationCandidate> context) {
+        this.context = context;
+        this.baselines = context.getStateStore(STORE);
+    }
+
+    @Override
+    public void process(Record<Windowed<String>, EndpointRate> record) {
+        String route = record.key().key();
+        EndpointRate rate = record.value();
+        BaselineModel.Observation observation = model.observe(baselines.get(route), rate);
+        if (observation.stale()) {
+            return;
+        }
+        EndpointBaseline baseline = observation.baseline();
+        long now = context.currentStreamTimeMs();
+        if (observation.windowCompleted()) {
+            context.forward(new Record<>(Candidates.heartbeat(now).getKey(), Candidates.heartbeat(now), record.timestamp()));
+        }
+        Optional<MitigationCandidate> candidate = rules.evaluate(baseline, rate, now);
+        if (candidate.isPresent()) {
+            baseline = model.markAnomalous(baseline);
+            context.forward(new Record<>(candidate.get().getKey(), candidate.get(), record.timestamp()));
+        }
+        baselines.put(route, baseline);
+    }
+}

@@ -1,0 +1,169 @@
+package io.floodwatch.detector.rates;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+import io.floodwatch.detector.ingest.IpAddress;
+import io.floodwatch.schema.EndpointTick;
+import io.floodwatch.schema.RequestEvent;
+import io.floodwatch.schema.SourceTick;
+
+/**
+ * A task's traffic since its last commit, pre-aggregated per window: per route an
+ * {@link EndpointTickAccumulator}, per window a {@link SourceHeavyHitters}. Memory is bounded by the route cap,
+ * the region cap and the sketch sizes, not by traffic. Pure Java, no Kafka: {@link TrafficTickAggregator}
+ * feeds it and drains it into summaries at every commit.
+ */
+public final class TrafficTick {
+
+    /** Summaries drained at a tick. */
+    public record Summaries(List<EndpointTick> endpoints, List<SourceTick> sources, long maxTimestamp) {
+    }
+
+    private final long windowSizeMs;
+    private final int maxRegions;
+    private final int sketchSize;
+    private final int topSources;
+    private final int ipv4PrefixLength;
+    private final int ipv6PrefixLength;
+    private final Map<Long, Window> windows = new HashMap<>();
+    private Window last;
+    private long maxTimestamp = Long.MIN_VALUE;
+
+    /**
+     * @param windowSizeMs window size
+     * @param maxRegions regions kept per route and window
+     * @param sketchSize counters per heavy-hitter sketch
+     * @param topSources sources of each kind reported per window and tick
+     * @param ipv4PrefixLength IPv4 prefix length
+     * @param ipv6PrefixLength IPv6 prefix length (at most 64)
+     */
+    public TrafficTick(long windowSizeMs, int maxRegions, int sketchSize, int topSources, int ipv4PrefixLength,
+                       int ipv6PrefixLength) {
+        this.windowSizeMs = windowSizeMs;
+        this.maxRegions = maxRegions;
+        this.sketchSize = sketchSize;
+        this.topSources = topSources;
+        this.ipv4PrefixLength = ipv4PrefixLength;
+        this.ipv6PrefixLength = ipv6PrefixLength;
+    }
+
+    /** Start of the window containing an event time. */
+    public long windowStart(long timestamp) {
+        return timestamp - Math.floorMod(timestamp, windowSizeMs);
+    }
+
+    /** Adds one validated event with its route and event time. */
+    public void add(RequestEvent event, Route route, long timestamp) {
+        long start = windowStart(timestamp);
+        Window window = last != null && last.start == start ? last : window(start);
+        last = window;
+        maxTimestamp = Math.max(maxTimestamp, timestamp);
+        String ip = event.getSourceIp();
+        long ipv4 = IpAddress.parseIpv4(ip);
+        long sourceHash;
+        if (ipv4 != IpAddress.NOT_IPV4) {
+            window.sources.addIpv4(ipv4);
+            sourceHash = ipv4;
+        } else {
+            byte[] ipv6 = IpAddress.parseIpv6(ip);
+            if (ipv6 == null) {
+                throw new IllegalArgumentException("unvalidated source address");
+            }
+            String canonical = ipv6Text(ipv6);
+            long high = IpAddress.ipv6High(ipv6);
+            window.sources.addIpv6(canonical, high);
+            sourceHash = high * 31 + canonical.hashCode();
+        }
+        EndpointTickAccumulator endpoint = window.endpoints.get(route.name());
+        if (endpoint == null) {
+            endpoint = new EndpointTickAccumulator(maxRegions);
+            window.endpoints.put(route.name(), endpoint);
+        }
+        endpoint.add(event.getStatus(), EndpointTickAccumulator.region(event.getRegion()), sourceHash);
+        window.active = true;
+    }
+
+    /** Whether anything was added since the last drain. */
+    public boolean isEmpty() {
+        for (Window window : windows.values()) {
+            if (window.active) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Drains everything added since the last drain into summaries, and forgets windows older than
+     * {@code oldestWindowKept}.
+     */
+    public Summaries drain(long oldestWindowKept) {
+        List<EndpointTick> endpoints = new ArrayList<>();
+        List<SourceTick> sources = new ArrayList<>();
+        for (Iterator<Window> it = windows.values().iterator(); it.hasNext(); ) {
+            Window window = it.next();
+            if (window.active) {
+                window.endpoints.forEach((route, accumulator) -> {
+                    if (!accumulator.isEmpty()) {
+                        endpoints.add(accumulator.toTick(route, window.start));
+                        accumulator.reset();
+                    }
+                });
+                window.sources.drainTo(window.start, sources);
+                window.active = false;
+            }
+            if (window.start < oldestWindowKept) {
+                it.remove();
+                if (window == last) {
+                    last = null;
+                }
+            }
+        }
+        Summaries summaries = new Summaries(endpoints, sources, maxTimestamp);
+        maxTimestamp = Long.MIN_VALUE;
+        return summaries;
+    }
+
+    /** Drops everything: used when the task is closed dirty and its input will be reprocessed. */
+    public void clear() {
+        windows.clear();
+        last = null;
+        maxTimestamp = Long.MIN_VALUE;
+    }
+
+    private Window window(long start) {
+        Window window = windows.get(start);
+        if (window == null) {
+            window = new Window(start, new SourceHeavyHitters(sketchSize, topSources, ipv4PrefixLength, ipv6PrefixLength));
+            windows.put(start, window);
+        }
+        return window;
+    }
+
+    private static String ipv6Text(byte[] address) {
+        StringBuilder text = new StringBuilder(39);
+        for (int i = 0; i < 16; i += 2) {
+            if (i > 0) {
+                text.append(':');
+            }
+            text.append(Integer.toHexString(((address[i] & 0xff) << 8) | (address[i + 1] & 0xff)));
+        }
+        return text.toString();
+    }
+
+    private static final class Window {
+        final long start;
+        final Map<String, EndpointTickAccumulator> endpoints = new HashMap<>();
+        final SourceHeavyHitters sources;
+        boolean active;
+
+        Window(long start, SourceHeavyHitters sources) {
+            this.start = start;
+            this.sources = sources;
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.floodwatch.detector.rates;
+
+import java.util.Set;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
+import org.apache.kafka.streams.processor.internals.ProcessorContextUtils;
+import org.apache.kafka.streams.processor.internals.ProcessorNode;
+import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
+import org.apache.kafka.streams.state.StoreBuilder;
+
+import io.floodwatch.detector.config.FloodwatchConfig;
+import io.floodwatch.schema.EndpointTick;
+import io.floodwatch.schema.RequestEvent;
+import io.floodwatch.schema.SourceTick;
+
+/**
+ * Rates, stage 1: pre-aggregates validated request events locally per task, with no repartition and no store
+ * write per event. At every commit it emits compact summaries: one {@link EndpointTick} per route and window
+ * (keyed by route) and one {@link SourceTick} per heavy source IP or prefix and window (keyed
+ * {@code ip:<address>} / {@code prefix:<cidr>}). The {@code requests} topic is keyed by source IP, so all of a
+ * source's events are already in one task.
+ *
+ * <p>In: {@code String} source IP → {@link RequestEvent}. Out: route or source key → {@link EndpointTick} or
+ * {@link SourceTick}, timestamped inside their window. Store: {@link CommitFlushedBuffer} (no data; commit hook).
+ */
+public final class TrafficTickAggregator implements Processor<String, RequestEvent, String, SpecificRecord> {
+
+    /** Name of the commit hook store. */
+    public static final String BUFFER_STORE = "traffic-tick-buffer";
+
+    private static final int IDLE_ROUTE_WINDOWS = 30;
+
+    private final FloodwatchConfig config;
+    private final long windowSizeMs;
+    private ProcessorContext<String, SpecificRecord> context;
+    private InternalProcessorContext<String, SpecificRecord> internal;
+    private ProcessorNode<?, ?, ?, ?> node;
+    private TrafficTick tick;
+    private RouteNormalizer routes;
+    private String sourceTopic;
+
+    private TrafficTickAggregator(FloodwatchConfig config) {
+        this.config = config;
+        this.windowSizeMs = config.getLong(FloodwatchConfig.WINDOW_SIZE_CONFIG);
+    }
+
+    /** Supplier that also declares the commit hook store. */
+    public static ProcessorSupplier<String, RequestEvent, String, SpecificRecord> supplier(FloodwatchConfig config) {
+        return new ProcessorSupplier<>() {
+            @Override
+            public Processor<String, RequestEvent, String, SpecificRecord> get() {
+                return new TrafficTickAggregator(config);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(CommitFlushedBuffer.builder(BUFFER_STORE));
+            }
+        };
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+        this.internal = ProcessorContextUtils.asInternalProcessorContext(context);
+        this.node = internal.currentNode();
+        this.tick = new TrafficTick(windowSizeMs, config.getInt(FloodwatchConfig.REGIONS_MAX_CONFIG),
+            config.getInt(FloodwatchConfig.SOURCES_SKETCH_SIZE_CONFIG), config.getInt(FloodwatchConfig.SOURCES_TICK_TOP_CONFIG),
+            config.getInt(FloodwatchConfig.IPV4_PREFIX_CONFIG), config.getInt(FloodwatchConfig.IPV6_PREFIX_CONFIG));
+        this.routes = new RouteNormalizer(config.getInt(FloodwatchConfig.ROUTES_MAX_CONFIG));
+        CommitFlushedBuffer buffer = context.getStateStore(BUFFER_STORE);
+        buffer.bind(this::emit, tick::clear);
+    }
+
+    @Override
+    public void process(Record<String, RequestEvent> record) {
+        RequestEvent event = record.value();
+        long timestamp = record.timestamp();
+        Route route = routes.route(event.getMethod(), event.getPath(), tick.windowStart(timestamp));
+        tick.add(event, route, timestamp);
+        if (sourceTopic == null) {
+            sourceTopic = context.recordMetadata().map(m -> m.topic()).orElse("");
+        }
+    }
+
+    private void emit() {
+        if (tick.isEmpty()) {
+            return;
+        }
+        long streamTime = context.currentStreamTimeMs();
+        long oldestKept = tick.windowStart(streamTime) - windowSizeMs * 2;
+        TrafficTick.Summaries summaries = tick.drain(oldestKept);
+        routes.evictIdle(tick.windowStart(streamTime) - windowSizeMs * IDLE_ROUTE_WINDOWS);
+        ProcessorNode<?, ?, ?, ?> previousNode = internal.currentNode();
+        ProcessorRecordContext previousContext = internal.recordContext();
+        internal.setCurrentNode(node);
+        internal.setRecordContext(new ProcessorRecordContext(streamTime, -1, -1, sourceTopic, new RecordHeaders()));
+        try {
+            for (EndpointTick endpoint : summaries.endpoints()) {
+                context.forward(new Record<>(endpoint.getRoute(), endpoint,
+                    timestampIn(endpoint.getWindowStart(), summaries.maxTimestamp())));
+            }
+            for (SourceTick source : summaries.sources()) {
+                context.forward(new Record<>(SourceKeys.key(source.getScope(), source.getSource()), source,
+                    timestampIn(source.getWindowStart(), summaries.maxTimestamp())));
+            }
+        } finally {
+            internal.setCurrentNode(previousNode);
+            internal.setRecordContext(previousContext);
+        }
+    }
+
+    private long timestampIn(long windowStart, long maxTimestamp) {
+        return Math.max(windowStart, Math.min(maxTimestamp, windowStart + windowSizeMs - 1));
+    }
+}
