@@ -43,6 +43,7 @@ public final class DeadLetters {
 
     private static final long WARN_INTERVAL_MS = 10_000;
     private static final int MAX_STACKTRACE = 8192;
+    private static final int MAX_REASON = 512;
 
     private final String topic;
     private final Logger log;
@@ -108,8 +109,8 @@ public final class DeadLetters {
             }
         }
         String message = exception.getMessage();
-        return InvalidEventException.excerpt(exception.getClass().getSimpleName() + ": " + (message == null ? "" : message))
-            .replace('\n', ' ');
+        return InvalidEventException.excerpt(exception.getClass().getSimpleName() + ": " + (message == null ? "" : message),
+            MAX_REASON);
     }
 
     private void warnRateLimited(ErrorHandlerContext context, Exception exception) {

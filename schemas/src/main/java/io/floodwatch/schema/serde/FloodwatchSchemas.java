@@ -68,9 +68,7 @@ public final class FloodwatchSchemas {
         if (global.isTrusted(RequestEvent.class)) {
             return;
         }
-        ClassSecurityValidator.ClassSecurityPredicate ours = ClassSecurityValidator.builder()
-            .add(SCHEMA_PACKAGE + ".*")
-            .build();
+        ClassSecurityValidator.ClassSecurityPredicate ours = type -> type.getName().startsWith(SCHEMA_PACKAGE + ".");
         ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(global, ours));
     }
 

@@ -23,16 +23,21 @@ public class InvalidEventException extends RuntimeException {
      * length capped.
      */
     public static String excerpt(CharSequence untrusted) {
+        return excerpt(untrusted, MAX_EXCERPT);
+    }
+
+    /** Like {@link #excerpt(CharSequence)}, with a chosen length cap. */
+    public static String excerpt(CharSequence untrusted, int maxLength) {
         if (untrusted == null) {
             return "null";
         }
-        int length = Math.min(untrusted.length(), MAX_EXCERPT);
+        int length = Math.min(untrusted.length(), maxLength);
         StringBuilder out = new StringBuilder(length + 3);
         for (int i = 0; i < length; i++) {
             char c = untrusted.charAt(i);
             out.append(c < 0x20 || c == 0x7f || Character.isSurrogate(c) ? '?' : c);
         }
-        if (untrusted.length() > MAX_EXCERPT) {
+        if (untrusted.length() > maxLength) {
             out.append("...");
         }
         return out.toString();

@@ -1,0 +1,125 @@
+package io.floodwatch.detector.app;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.floodwatch.detector.broker.EmbeddedKafkaBroker;
+import io.floodwatch.detector.broker.TopicProvisioner;
+import io.floodwatch.detector.config.FloodwatchConfig;
+import io.floodwatch.detector.config.Topics;
+import io.floodwatch.detector.topology.FloodwatchTopology;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * Starts the detector: the embedded broker when no bootstrap servers are configured, the topics, and the
+ * Kafka Streams application; {@link #close()} stops them in reverse order.
+ */
+public final class DetectorApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DetectorApp.class);
+    private static final long ADMIN_TIMEOUT_MS = 30_000;
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final EmbeddedKafkaBroker broker;
+    private final KafkaStreams streams;
+    private final String bootstrapServers;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private DetectorApp(EmbeddedKafkaBroker broker, KafkaStreams streams, String bootstrapServers) {
+        this.broker = broker;
+        this.streams = streams;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /**
+     * Starts everything.
+     *
+     * @param config configuration
+     * @param out where the broker address is printed
+     * @throws BrokerUnreachableException if the brokers do not answer
+     */
+    public static DetectorApp start(FloodwatchConfig config, PrintStream out) throws InterruptedException {
+        EmbeddedKafkaBroker broker = config.embedded()
+            ? EmbeddedKafkaBroker.start(config.dataDir().resolve("kafka"), config.getInt(FloodwatchConfig.EMBEDDED_PORT_CONFIG))
+            : null;
+        String bootstrap = broker != null ? broker.bootstrapServers() : config.getString(FloodwatchConfig.BOOTSTRAP_SERVERS_CONFIG);
+        try {
+            out.println("Kafka broker: " + bootstrap + (broker != null ? " (embedded, data in " + broker.logDir() + ")" : ""));
+            Topics topics = Topics.from(config);
+            provision(config, topics, bootstrap);
+            MeterRegistry meters = new SimpleMeterRegistry();
+            Topology topology = new FloodwatchTopology(config, topics).build();
+            LOG.debug("Topology:\n{}", topology.describe());
+            KafkaStreams streams = new KafkaStreams(topology, StreamsSettings.of(config, bootstrap, meters));
+            DetectorApp app = new DetectorApp(broker, streams, bootstrap);
+            streams.setUncaughtExceptionHandler(exception -> {
+                LOG.error("Stream thread failed; replacing it", exception);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            });
+            streams.setStateListener((newState, oldState) -> {
+                LOG.info("Detector state {} -> {}", oldState, newState);
+                if (newState == KafkaStreams.State.NOT_RUNNING || newState == KafkaStreams.State.ERROR) {
+                    app.stopped.countDown();
+                }
+            });
+            streams.start();
+            out.println("Detector running (application id " + config.getString(FloodwatchConfig.APPLICATION_ID_CONFIG)
+                + ", reading " + topics.requests().name() + " and " + topics.requestsJson().name() + ", writing "
+                + topics.mitigations().name() + "). Ctrl-C stops it.");
+            return app;
+        } catch (RuntimeException | InterruptedException e) {
+            if (broker != null) {
+                broker.close();
+            }
+            throw e;
+        }
+    }
+
+    /** The brokers the detector uses. */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** The running Kafka Streams instance, for queries and tests. */
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /** Blocks until the Streams application stops. */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        streams.close(CLOSE_TIMEOUT);
+        if (broker != null) {
+            broker.close();
+        }
+        stopped.countDown();
+    }
+
+    private static void provision(FloodwatchConfig config, Topics topics, String bootstrap) throws InterruptedException {
+        Map<String, Object> adminProps = new HashMap<>(config.kafkaOverrides());
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT_MS);
+        try (Admin admin = Admin.create(adminProps)) {
+            TopicProvisioner.ensureTopics(admin, config, topics, ADMIN_TIMEOUT_MS);
+        } catch (TimeoutException e) {
+            throw new BrokerUnreachableException(bootstrap, ADMIN_TIMEOUT_MS);
+        }
+    }
+}
