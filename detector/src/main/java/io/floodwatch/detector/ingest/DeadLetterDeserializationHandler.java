@@ -26,6 +26,6 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
 
     @Override
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
-        return Response.resume(List.of(deadLetters.record(context, record.key(), record.value(), record.headers(), exception)));
+        return Response.resume(List.of(deadLetters.record(context, record.key(), record.value(), record.headers(), exception, true)));
     }
 }

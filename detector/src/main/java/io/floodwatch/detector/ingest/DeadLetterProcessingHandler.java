@@ -27,6 +27,6 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         return Response.resume(List.of(deadLetters.record(context, context.sourceRawKey(), context.sourceRawValue(),
-            context.headers(), exception)));
+            context.headers(), exception, false)));
     }
 }

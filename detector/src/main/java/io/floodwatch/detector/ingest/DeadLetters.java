@@ -72,10 +72,15 @@ public final class DeadLetters {
         return new DeadLetters(topicName.toString(), meters, stage, log);
     }
 
-    /** The dead-letter record for a failed record, counting and logging it. */
+    /**
+     * The dead-letter record for a failed record, counting and logging it.
+     *
+     * @param undecodable whether the record failed to decode (always bad input, never a bug of ours)
+     */
     ProducerRecord<byte[], byte[]> record(ErrorHandlerContext context, byte[] key, byte[] value, Headers original,
-                                          Exception exception) {
-        boolean badInput = exception instanceof InvalidEventException || exception.getCause() instanceof InvalidEventException;
+                                          Exception exception, boolean undecodable) {
+        boolean badInput = undecodable || exception instanceof InvalidEventException
+            || exception.getCause() instanceof InvalidEventException;
         String reason = reason(exception);
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, context.timestamp() >= 0 ? context.timestamp() : null, key, value);
         if (original != null) {
