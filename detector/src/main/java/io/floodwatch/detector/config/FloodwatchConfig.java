@@ -65,7 +65,7 @@ public final class FloodwatchConfig extends AbstractConfig {
     private static final String WINDOW_GRACE_DOC = "How late an event may arrive (event time) and still count in its window.";
 
     public static final String TIMESTAMP_MAX_FUTURE_CONFIG = "timestamp.max.future.ms";
-    private static final String TIMESTAMP_MAX_FUTURE_DOC = "Events timestamped further than this ahead of stream time go to the dead-letter topic.";
+    private static final String TIMESTAMP_MAX_FUTURE_DOC = "Events timestamped further than this ahead of the wall clock (gateway clock skew) go to the dead-letter topic.";
     public static final String TIMESTAMP_MAX_PAST_CONFIG = "timestamp.max.past.ms";
     private static final String TIMESTAMP_MAX_PAST_DOC = "Events timestamped further than this behind stream time go to the dead-letter topic.";
 
@@ -137,7 +137,7 @@ public final class FloodwatchConfig extends AbstractConfig {
         .define(STREAM_THREADS_CONFIG, Type.INT, 2, Range.between(1, 256), Importance.MEDIUM, STREAM_THREADS_DOC)
         .define(COMMIT_INTERVAL_CONFIG, Type.LONG, 200L, Range.between(10, 60_000), Importance.MEDIUM, COMMIT_INTERVAL_DOC)
         .define(WINDOW_SIZE_CONFIG, Type.LONG, 10_000L, Range.between(1_000, 3_600_000), Importance.MEDIUM, WINDOW_SIZE_DOC)
-        .define(WINDOW_GRACE_CONFIG, Type.LONG, 30_000L, Range.between(0, 3_600_000), Importance.MEDIUM, WINDOW_GRACE_DOC)
+        .define(WINDOW_GRACE_CONFIG, Type.LONG, 60_000L, Range.between(0, 3_600_000), Importance.MEDIUM, WINDOW_GRACE_DOC)
         .define(TIMESTAMP_MAX_FUTURE_CONFIG, Type.LONG, 60_000L, Range.atLeast(1_000), Importance.LOW, TIMESTAMP_MAX_FUTURE_DOC)
         .define(TIMESTAMP_MAX_PAST_CONFIG, Type.LONG, 86_400_000L, Range.atLeast(1_000), Importance.LOW, TIMESTAMP_MAX_PAST_DOC)
         .define(ROUTES_MAX_CONFIG, Type.INT, 500, Range.between(8, 100_000), Importance.MEDIUM, ROUTES_MAX_DOC)

@@ -14,7 +14,7 @@ import io.floodwatch.schema.MitigationCandidate;
 
 /**
  * Detect, per endpoint: keeps each route's learned baseline ({@link BaselineModel}) and evaluates every update
- * of its open window with {@link EndpointRules}. Each time a window completes it also emits a heartbeat, which
+ * of an open window with {@link EndpointRules}. Each time windows close it also emits a heartbeat, which
  * carries stream time to every planner partition so that lifts happen even when no rule fires.
  *
  * <p>In: windowed route → {@link EndpointRate} updates. Out: target key → {@link MitigationCandidate}.
@@ -50,18 +50,18 @@ public final class EndpointAnomalyDetector implements Processor<Windowed<String>
     public void process(Record<Windowed<String>, EndpointRate> record) {
         String route = record.key().key();
         EndpointRate rate = record.value();
-        BaselineModel.Observation observation = model.observe(baselines.get(route), rate);
+        long now = context.currentStreamTimeMs();
+        BaselineModel.Observation observation = model.observe(baselines.get(route), rate, now);
         if (observation.stale()) {
             return;
         }
         EndpointBaseline baseline = observation.baseline();
-        long now = context.currentStreamTimeMs();
-        if (observation.windowCompleted()) {
+        if (observation.foldedWindows() > 0) {
             context.forward(new Record<>(Candidates.heartbeat(now).getKey(), Candidates.heartbeat(now), record.timestamp()));
         }
         Optional<MitigationCandidate> candidate = rules.evaluate(baseline, rate, now);
         if (candidate.isPresent()) {
-            baseline = model.markAnomalous(baseline);
+            baseline = model.markAnomalous(baseline, rate.getWindowStart());
             context.forward(new Record<>(candidate.get().getKey(), candidate.get(), record.timestamp()));
         }
         baselines.put(route, baseline);

@@ -10,14 +10,14 @@ import io.floodwatch.schema.RequestEvent;
  * recorded traffic at full speed yields the same windows as it did live.
  *
  * <p>An absurd timestamp must not drag stream time with it (one event dated 2999 would make every later event
- * "late"). Such an event keeps the partition's current time, and {@link ValidateRequests} then sends it to the
- * dead-letter topic with the reason.
+ * "late"). An event before 2000 or ahead of the wall clock by more than the allowed skew keeps the partition's
+ * current time, and {@link ValidateRequests} then sends it to the dead-letter topic with the reason.
  */
 public final class EventTimeExtractor implements TimestampExtractor {
 
     private final long maxFutureMs;
 
-    /** @param maxFutureMs how far ahead of partition time an event may move it */
+    /** @param maxFutureMs how far ahead of the wall clock an event may be */
     public EventTimeExtractor(long maxFutureMs) {
         this.maxFutureMs = maxFutureMs;
     }
@@ -39,8 +39,7 @@ public final class EventTimeExtractor implements TimestampExtractor {
      * @param now wall-clock time
      */
     long eventTime(long eventTimestamp, long partitionTime, long recordTimestamp, long now) {
-        long reference = partitionTime >= 0 ? partitionTime : now;
-        if (eventTimestamp < RequestValidator.EARLIEST_TIMESTAMP || eventTimestamp > reference + maxFutureMs) {
+        if (eventTimestamp < RequestValidator.EARLIEST_TIMESTAMP || eventTimestamp > now + maxFutureMs) {
             return partitionTime >= 0 ? partitionTime : Math.max(recordTimestamp, 0);
         }
         return eventTimestamp;

@@ -6,8 +6,11 @@ import io.floodwatch.schema.RequestEvent;
 import io.floodwatch.schema.serde.InvalidEventException;
 
 /**
- * Checks the values of a decoded {@link RequestEvent}: address syntax, method, path, status, region, and the
- * distance of its timestamp from stream time. Pure logic; the reason of a rejection is the exception message.
+ * Checks the values of a decoded {@link RequestEvent}: address syntax, method, path, status, region, and its
+ * timestamp: not ahead of the wall clock by more than the allowed clock skew (gateways stamp events when
+ * they see them), and not further behind stream time than allowed. A jump forward in stream time (a quiet
+ * period, a replay) is legitimate, so the future check is against the wall clock, never against stream time.
+ * Pure logic; the reason of a rejection is the exception message.
  */
 public final class RequestValidator {
 
@@ -21,7 +24,7 @@ public final class RequestValidator {
     private final long maxPastMs;
 
     /**
-     * @param maxFutureMs how far ahead of stream time an event may be
+     * @param maxFutureMs how far ahead of the wall clock an event may be
      * @param maxPastMs how far behind stream time an event may be
      */
     public RequestValidator(long maxFutureMs, long maxPastMs) {
@@ -34,8 +37,9 @@ public final class RequestValidator {
      *
      * @param event the event
      * @param streamTime current stream time, or a negative value if there is none yet
+     * @param now wall-clock time
      */
-    public void validate(RequestEvent event, long streamTime) {
+    public void validate(RequestEvent event, long streamTime, long now) {
         String ip = event.getSourceIp();
         if (!IpAddress.isValid(ip)) {
             throw new InvalidEventException("field 'sourceIp' is not an IPv4 or IPv6 address: '"
@@ -64,22 +68,19 @@ public final class RequestValidator {
             throw new InvalidEventException("field 'region' is not an ISO 3166-1 alpha-2 code: '"
                 + InvalidEventException.excerpt(region) + "'");
         }
-        validateTimestamp(event.getTimestamp(), streamTime);
+        validateTimestamp(event.getTimestamp(), streamTime, now);
     }
 
-    private void validateTimestamp(long timestamp, long streamTime) {
+    private void validateTimestamp(long timestamp, long streamTime, long now) {
         if (timestamp < EARLIEST_TIMESTAMP) {
             throw new InvalidEventException("field 'timestamp' " + timestamp + " is before 2000-01-01; epoch milliseconds expected");
         }
-        if (streamTime < 0) {
-            return;
-        }
-        if (timestamp > streamTime + maxFutureMs) {
+        if (timestamp > now + maxFutureMs) {
             throw new InvalidEventException("field 'timestamp' " + Instant.ofEpochMilli(timestamp) + " is "
-                + (timestamp - streamTime) / 1000 + " s ahead of stream time " + Instant.ofEpochMilli(streamTime)
-                + " (limit " + maxFutureMs / 1000 + " s)");
+                + (timestamp - now) / 1000 + " s ahead of the current time " + Instant.ofEpochMilli(now)
+                + " (allowed clock skew " + maxFutureMs / 1000 + " s)");
         }
-        if (timestamp < streamTime - maxPastMs) {
+        if (streamTime >= 0 && timestamp < streamTime - maxPastMs) {
             throw new InvalidEventException("field 'timestamp' " + Instant.ofEpochMilli(timestamp) + " is "
                 + (streamTime - timestamp) / 1000 + " s behind stream time " + Instant.ofEpochMilli(streamTime)
                 + " (limit " + maxPastMs / 1000 + " s)");

@@ -29,7 +29,7 @@ public final class ValidateRequests<K> implements FixedKeyProcessor<K, RequestEv
 
     @Override
     public void process(FixedKeyRecord<K, RequestEvent> record) {
-        validator.validate(record.value(), context.currentStreamTimeMs());
+        validator.validate(record.value(), context.currentStreamTimeMs(), context.currentSystemTimeMs());
         context.forward(record);
     }
 }

@@ -140,7 +140,7 @@ public final class FloodwatchTopology {
 
         StoreBuilder<KeyValueStore<String, EndpointBaseline>> baselines = Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(EndpointAnomalyDetector.STORE), Serdes.String(), AvroSerde.of(EndpointBaseline.class));
-        BaselineModel model = new BaselineModel(config.getDouble(FloodwatchConfig.BASELINE_ALPHA_CONFIG), windowMs);
+        BaselineModel model = new BaselineModel(config.getDouble(FloodwatchConfig.BASELINE_ALPHA_CONFIG), windowMs, graceMs);
         EndpointRules rules = new EndpointRules(config);
         return updates.process(supplierWithStore(() -> new EndpointAnomalyDetector(model, rules), baselines),
             Named.as("detect-endpoint-anomalies"));

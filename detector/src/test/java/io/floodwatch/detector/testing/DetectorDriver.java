@@ -63,7 +63,7 @@ public final class DetectorDriver implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        this.driver = new TopologyTestDriver(new FloodwatchTopology(config, topics).build(), props, Instant.ofEpochMilli(Events.T0));
+        this.driver = new TopologyTestDriver(new FloodwatchTopology(config, topics).build(), props, Instant.now());
         this.requests = driver.createInputTopic(topics.requests().name(), new StringSerializer(),
             AvroSerde.of(RequestEvent.class));
         this.requestsJson = driver.createInputTopic(topics.requestsJson().name(), new ByteArraySerializer(), new ByteArraySerializer());

@@ -30,6 +30,7 @@ import io.floodwatch.schema.RequestEvent;
 class DetectionTopologyTest {
 
     private static final Map<String, Object> FAST_BASELINE = Map.of(
+        FloodwatchConfig.WINDOW_GRACE_CONFIG, 10_000L,
         FloodwatchConfig.BASELINE_MIN_WINDOWS_CONFIG, 3,
         FloodwatchConfig.ENDPOINT_MIN_REQUESTS_CONFIG, 50L,
         FloodwatchConfig.REGISTRATION_MIN_REQUESTS_CONFIG, 20L);

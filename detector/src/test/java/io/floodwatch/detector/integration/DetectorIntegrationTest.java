@@ -1,0 +1,177 @@
+package io.floodwatch.detector.integration;
+
+import static io.floodwatch.detector.testing.Events.T0;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.floodwatch.detector.app.DetectorApp;
+import io.floodwatch.detector.cli.FloodwatchCli;
+import io.floodwatch.detector.config.FloodwatchConfig;
+import io.floodwatch.detector.ingest.DeadLetters;
+import io.floodwatch.detector.testing.Events;
+import io.floodwatch.detector.testing.TestBroker;
+import io.floodwatch.detector.testing.Traffic;
+import io.floodwatch.schema.MitigationAction;
+import io.floodwatch.schema.MitigationCommand;
+import io.floodwatch.schema.RequestEvent;
+import io.floodwatch.schema.serde.AvroSerde;
+import picocli.CommandLine;
+
+/**
+ * The whole detector against a real KRaft broker: JSON events produced with a plain KafkaProducer lead to the
+ * expected commands, and malformed ones land in the dead-letter topic with nothing lost.
+ */
+@Tag("integration")
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class DetectorIntegrationTest {
+
+    private static final String REGISTER = "POST /api/v1/auth/register";
+
+    @TempDir
+    static Path dir;
+
+    private static TestBroker broker;
+    private static DetectorApp detector;
+    private static final List<byte[]> MALFORMED = List.of(
+        Events.utf8("{\"timestamp\": 1737936000000, \"sourceIp\": \"203.0.113.7\""),
+        Events.utf8("{\"timestamp\": 1737936000000, \"sourceIp\": \"203.0.113.7\", \"method\": \"GET\", \"path\": \"/\"}"),
+        Events.utf8("{\"timestamp\": 1737936000000, \"sourceIp\": \"bad\", \"method\": \"GET\", \"path\": \"/\", \"status\": 200}"));
+    private static int validEvents;
+
+    @BeforeAll
+    static void startDetectorAndPublish() throws Exception {
+        broker = TestBroker.start(dir);
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(FloodwatchConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        settings.put(FloodwatchConfig.DATA_DIR_CONFIG, dir.resolve("detector").toString());
+        settings.put(FloodwatchConfig.BASELINE_MIN_WINDOWS_CONFIG, 3);
+        settings.put(FloodwatchConfig.REGISTRATION_MIN_REQUESTS_CONFIG, 20L);
+        detector = DetectorApp.start(new FloodwatchConfig(settings), new PrintStream(new ByteArrayOutputStream()));
+
+        List<RequestEvent> traffic = new ArrayList<>(Traffic.merge(
+            Traffic.registrations(T0, 300, 2, "10.1.", "CN", "CN", "CN", "CN", "US"),
+            Traffic.logins(T0, 330, 5, "CN")));
+        traffic.addAll(Traffic.registrations(T0 + 300_000, 30, 30, "198.18.", "BR", "IN", "VN"));
+        traffic.sort(java.util.Comparator.comparingLong(RequestEvent::getTimestamp));
+        validEvents = traffic.size();
+        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+            ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (RequestEvent event : traffic) {
+                producer.send(new ProducerRecord<>("requests-json", null, Events.json(event)));
+            }
+            for (byte[] line : MALFORMED) {
+                producer.send(new ProducerRecord<>("requests-json", null, line));
+            }
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (detector != null) {
+            detector.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void shouldRestrictRegistrationToUsualRegionsWhenJsonEventsShowARegistrationFlood() {
+        // Given: the baseline and the flood published in startDetectorAndPublish()
+        AvroSerde<MitigationCommand> serde = AvroSerde.of(MitigationCommand.class);
+
+        // When
+        List<MitigationCommand> commands = new ArrayList<>();
+        await("a RESTRICT_REGISTRATION command on the mitigations topic").atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofSeconds(1)).until(() -> {
+                commands.clear();
+                broker.readAll("mitigations").forEach(r -> commands.add(serde.deserialize("mitigations", r.value())));
+                return commands.stream().anyMatch(c -> c.getAction() == MitigationAction.RESTRICT_REGISTRATION);
+            });
+
+        // Then
+        MitigationCommand restrict = commands.stream().filter(c -> c.getAction() == MitigationAction.RESTRICT_REGISTRATION)
+            .findFirst().orElseThrow();
+        assertEquals(REGISTER, restrict.getTarget());
+        assertEquals(List.of("CN", "US"), restrict.getAllowedRegions());
+        assertTrue(commands.stream().noneMatch(c -> c.getTarget().contains("login")), "login untouched: " + commands);
+        ConsumerRecord<byte[], byte[]> record = broker.readAll("mitigations").get(0);
+        assertArrayEquals(Events.utf8("endpoint:" + REGISTER), record.key());
+    }
+
+    @Test
+    void shouldDeadLetterMalformedEventsAndForwardEveryValidOneWhenInputIsMixed() {
+        // Given: valid and malformed JSON lines published in startDetectorAndPublish()
+
+        // When
+        await("every input accounted for").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+            .until(() -> broker.readAll("requests").size() == validEvents && broker.readAll("requests-dlq").size() == MALFORMED.size());
+
+        // Then
+        List<ConsumerRecord<byte[], byte[]>> letters = broker.readAll("requests-dlq");
+        List<String> reasons = letters.stream().map(r -> new String(r.headers().lastHeader(DeadLetters.REASON_HEADER).value(),
+            StandardCharsets.UTF_8)).toList();
+        assertTrue(reasons.stream().anyMatch(r -> r.startsWith("unparseable JSON")), reasons.toString());
+        assertTrue(reasons.contains("missing required field 'status'"), reasons.toString());
+        assertTrue(reasons.stream().anyMatch(r -> r.contains("'sourceIp' is not an IPv4 or IPv6 address")), reasons.toString());
+        for (byte[] line : MALFORMED) {
+            assertTrue(letters.stream().anyMatch(r -> java.util.Arrays.equals(r.value(), line)), "original bytes kept");
+        }
+    }
+
+    @Test
+    void shouldPrintCommandsAsJsonLinesWhenTheCommandsSubcommandRuns() throws Exception {
+        // Given
+        await("a command to print").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+            .until(() -> !broker.readAll("mitigations").isEmpty());
+        CommandLine cli = FloodwatchCli.commandLine();
+        StringWriter out = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+
+        // When
+        int exit = cli.execute("commands", "--json", "--bootstrap-servers", broker.bootstrapServers());
+
+        // Then
+        assertEquals(0, exit);
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : out.toString().split("\n")) {
+            if (!line.isBlank()) {
+                lines.add(json.readTree(line));
+            }
+        }
+        assertTrue(lines.stream().anyMatch(l -> l.get("action").asText().equals("RESTRICT_REGISTRATION")
+            && l.get("allowedRegions").get(0).asText().equals("CN")), out.toString());
+    }
+}
