@@ -9,6 +9,7 @@ import java.util.Map;
 import io.floodwatch.schema.EndpointBaseline;
 import io.floodwatch.schema.EndpointRate;
 import io.floodwatch.schema.OpenWindow;
+import io.floodwatch.schema.serde.FloodwatchSchemas;
 
 /**
  * Learns a route's baseline from its closed windows: an exponentially weighted mean and variance of the
@@ -39,6 +40,7 @@ public final class BaselineModel {
      * @param graceMs grace period of the windows
      */
     public BaselineModel(double alpha, long windowSizeMs, long graceMs) {
+        FloodwatchSchemas.trustGeneratedClasses();
         this.alpha = alpha;
         this.windowSizeMs = windowSizeMs;
         this.graceMs = graceMs;

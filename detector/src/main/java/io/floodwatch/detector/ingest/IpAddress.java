@@ -85,6 +85,58 @@ public final class IpAddress {
         }
     }
 
+    /** The IPv4 address inside an IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}), or {@link #NOT_IPV4}. */
+    public static long mappedIpv4(byte[] address) {
+        for (int i = 0; i < 10; i++) {
+            if (address[i] != 0) {
+                return NOT_IPV4;
+            }
+        }
+        if (address[10] != (byte) 0xff || address[11] != (byte) 0xff) {
+            return NOT_IPV4;
+        }
+        return ((address[12] & 0xffL) << 24) | ((address[13] & 0xffL) << 16) | ((address[14] & 0xffL) << 8)
+            | (address[15] & 0xffL);
+    }
+
+    /** Canonical text of an IPv6 address (RFC 5952: lower case, longest run of two or more zero groups as "::"). */
+    public static String ipv6Text(byte[] address) {
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((address[2 * i] & 0xff) << 8) | (address[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; ) {
+            if (groups[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j;
+        }
+        StringBuilder text = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                text.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
+                text.append(':');
+            }
+            text.append(Integer.toHexString(groups[i]));
+        }
+        return text.toString();
+    }
+
     /** Whether the text is a valid IPv4 or IPv6 address. */
     public static boolean isValid(String text) {
         return parseIpv4(text) != NOT_IPV4 || parseIpv6(text) != null;

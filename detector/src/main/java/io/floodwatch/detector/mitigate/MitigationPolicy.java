@@ -7,12 +7,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.floodwatch.detector.rates.SourceKeys;
 import io.floodwatch.schema.Anomaly;
 import io.floodwatch.schema.MitigationAction;
 import io.floodwatch.schema.MitigationCandidate;
 import io.floodwatch.schema.MitigationCommand;
 import io.floodwatch.schema.MitigationMode;
 import io.floodwatch.schema.MitigationState;
+import io.floodwatch.schema.serde.FloodwatchSchemas;
 
 /**
  * The lifecycle of commands, as pure functions: a candidate for a target with no command issues one; the same
@@ -32,6 +34,7 @@ public final class MitigationPolicy {
 
     /** @param liftAfterMs quiet event time after which a command is lifted */
     public MitigationPolicy(long liftAfterMs) {
+        FloodwatchSchemas.trustGeneratedClasses();
         this.liftAfterMs = liftAfterMs;
     }
 
@@ -60,7 +63,9 @@ public final class MitigationPolicy {
         }
         long lifetime = active.getExpiresAt() - active.getDetectedAt();
         if (active.getExpiresAt() - now < lifetime / 2) {
+            // detectedAt moves with the expiry so the lifetime stays the configured TTL instead of growing on every refresh
             MitigationCommand refreshed = MitigationCommand.newBuilder(active)
+                .setDetectedAt(now)
                 .setIssuedAt(wallClock)
                 .setExpiresAt(now + lifetime)
                 .build();
@@ -77,7 +82,7 @@ public final class MitigationPolicy {
         }
         MitigationCommand active = state.getCommand();
         return Optional.of(MitigationCommand.newBuilder(active)
-            .setCommandId(commandId(active.getTarget(), MitigationAction.LIFT, now))
+            .setCommandId(commandId(SourceKeys.key(active.getScope(), active.getTarget()), MitigationAction.LIFT, now))
             .setAction(MitigationAction.LIFT)
             .setAllowedRegions(null)
             .setRateLimitPerSecond(null)

@@ -64,16 +64,20 @@ public final class TrafficTick {
         maxTimestamp = Math.max(maxTimestamp, timestamp);
         String ip = event.getSourceIp();
         long ipv4 = IpAddress.parseIpv4(ip);
+        byte[] ipv6 = null;
+        if (ipv4 == IpAddress.NOT_IPV4) {
+            ipv6 = IpAddress.parseIpv6(ip);
+            if (ipv6 == null) {
+                throw new IllegalArgumentException("unvalidated source address");
+            }
+            ipv4 = IpAddress.mappedIpv4(ipv6);
+        }
         long sourceHash;
         if (ipv4 != IpAddress.NOT_IPV4) {
             window.sources.addIpv4(ipv4);
             sourceHash = ipv4;
         } else {
-            byte[] ipv6 = IpAddress.parseIpv6(ip);
-            if (ipv6 == null) {
-                throw new IllegalArgumentException("unvalidated source address");
-            }
-            String canonical = ipv6Text(ipv6);
+            String canonical = IpAddress.ipv6Text(ipv6);
             long high = IpAddress.ipv6High(ipv6);
             window.sources.addIpv6(canonical, high);
             sourceHash = high * 31 + canonical.hashCode();
@@ -144,17 +148,11 @@ public final class TrafficTick {
         return window;
     }
 
-    private static String ipv6Text(byte[] address) {
-        StringBuilder text = new StringBuilder(39);
-        for (int i = 0; i < 16; i += 2) {
-            if (i > 0) {
-                text.append(':');
-            }
-            text.append(Integer.toHexString(((address[i] & 0xff) << 8) | (address[i + 1] & 0xff)));
-        }
-        return text.toString();
-    }
-
+    /**
+     * The IPv4 address of an IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}, as dual-stack gateways write IPv4
+     * clients), or {@link IpAddress#NOT_IPV4}: counted as IPv4, a client is one source whichever way it is written,
+     * and mapped clients do not all share the IPv6 prefix {@code 0::/64}.
+     */
     private static final class Window {
         final long start;
         final Map<String, EndpointTickAccumulator> endpoints = new HashMap<>();

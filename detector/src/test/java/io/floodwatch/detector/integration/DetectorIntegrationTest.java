@@ -41,6 +41,7 @@ import io.floodwatch.detector.ingest.DeadLetters;
 import io.floodwatch.detector.testing.Events;
 import io.floodwatch.detector.testing.TestBroker;
 import io.floodwatch.detector.testing.Traffic;
+import io.floodwatch.producers.RequestPublisher;
 import io.floodwatch.schema.MitigationAction;
 import io.floodwatch.schema.MitigationCommand;
 import io.floodwatch.schema.RequestEvent;
@@ -56,6 +57,7 @@ import picocli.CommandLine;
 class DetectorIntegrationTest {
 
     private static final String REGISTER = "POST /api/v1/auth/register";
+    private static final String SCRAPER = "203.0.113.66";
 
     @TempDir
     static Path dir;
@@ -83,7 +85,14 @@ class DetectorIntegrationTest {
             Traffic.logins(T0, 330, 5, "CN")));
         traffic.addAll(Traffic.registrations(T0 + 300_000, 30, 30, "198.18.", "BR", "IN", "VN"));
         traffic.sort(java.util.Comparator.comparingLong(RequestEvent::getTimestamp));
-        validEvents = traffic.size();
+        List<RequestEvent> scraper = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            scraper.add(Events.get(T0 + 310_000 + i * 5L, SCRAPER, "/api/v1/models"));
+        }
+        validEvents = traffic.size() + scraper.size();
+        try (RequestPublisher gateway = RequestPublisher.create(broker.bootstrapServers(), "requests", Map.of())) {
+            scraper.forEach(gateway::publish);
+        }
         Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
             ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -128,6 +137,27 @@ class DetectorIntegrationTest {
         assertTrue(commands.stream().noneMatch(c -> c.getTarget().contains("login")), "login untouched: " + commands);
         ConsumerRecord<byte[], byte[]> record = broker.readAll("mitigations").get(0);
         assertArrayEquals(Events.utf8("endpoint:" + REGISTER), record.key());
+    }
+
+    @Test
+    void shouldBlockTheSourceWhenAGatewayPublishesAvroEventsOverTheBlockRate() {
+        // Given: 2,000 requests in 10 s from one address, published as Avro by a gateway in startDetectorAndPublish(),
+        // during the last minute of the JSON traffic (a full-speed replay: windows older than the grace period are late)
+        AvroSerde<MitigationCommand> serde = AvroSerde.of(MitigationCommand.class);
+
+        // When
+        List<MitigationCommand> commands = new ArrayList<>();
+        await("a BLOCK of the scraper").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            commands.clear();
+            broker.readAll("mitigations").forEach(r -> commands.add(serde.deserialize("mitigations", r.value())));
+            return commands.stream().anyMatch(c -> c.getTarget().equals(SCRAPER) && c.getAction() == MitigationAction.BLOCK);
+        });
+
+        // Then
+        MitigationCommand block = commands.stream().filter(c -> c.getTarget().equals(SCRAPER)
+            && c.getAction() == MitigationAction.BLOCK).findFirst().orElseThrow();
+        assertEquals(io.floodwatch.schema.MitigationScope.SOURCE_IP, block.getScope());
+        assertTrue(block.getDetectedAt() >= T0 + 310_000 && block.getDetectedAt() <= T0 + 331_000, block.toString());
     }
 
     @Test

@@ -1,0 +1,195 @@
+package io.floodwatch.detector.rates;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.datasketches.hll.HllSketch;
+import org.junit.jupiter.api.Test;
+
+import io.floodwatch.detector.ingest.IpAddress;
+import io.floodwatch.schema.EndpointTick;
+import io.floodwatch.schema.MitigationScope;
+import io.floodwatch.schema.RequestEvent;
+import io.floodwatch.schema.SourceTick;
+
+class TrafficTickTest {
+
+    private static final long T0 = 1_737_936_000_000L;
+    private static final long WINDOW_MS = 10_000L;
+
+    private final TrafficTick tick = new TrafficTick(WINDOW_MS, 64, 64, 256, 24, 64);
+    private final Route users = new Route("GET /api/v1/users/{id}");
+    private final Route login = new Route("POST /api/v1/auth/login");
+
+    @Test
+    void shouldCountRequestsAndErrorsPerRouteWhenDrained() {
+        // Given
+        tick.add(event("203.0.113.7", 200, "US"), users, T0 + 100);
+        tick.add(event("203.0.113.7", 404, "US"), users, T0 + 200);
+        tick.add(event("203.0.113.8", 503, "US"), users, T0 + 300);
+        tick.add(event("203.0.113.9", 302, "US"), users, T0 + 400);
+        tick.add(event("198.51.100.1", 401, "US"), login, T0 + 500);
+
+        // When
+        TrafficTick.Summaries summaries = tick.drain(T0 - WINDOW_MS);
+
+        // Then
+        assertEquals(2, summaries.endpoints().size());
+        EndpointTick usersTick = endpoint(summaries, users.name(), T0);
+        assertEquals(4, usersTick.getRequests());
+        assertEquals(1, usersTick.getClientErrors());
+        assertEquals(1, usersTick.getServerErrors());
+        assertEquals(3, Math.round(distinctSources(usersTick)));
+        EndpointTick loginTick = endpoint(summaries, login.name(), T0);
+        assertEquals(1, loginTick.getRequests());
+        assertEquals(1, loginTick.getClientErrors());
+        assertEquals(T0 + 500, summaries.maxTimestamp());
+    }
+
+    @Test
+    void shouldCountRegionsAsUpperCaseOrUnknownWhenRegionIsLowerCaseOrMissing() {
+        // Given
+        tick.add(event("203.0.113.7", 200, "CN"), users, T0);
+        tick.add(event("203.0.113.7", 200, "cn"), users, T0);
+        tick.add(event("203.0.113.7", 200, "US"), users, T0);
+        tick.add(event("203.0.113.7", 200, null), users, T0);
+
+        // When
+        TrafficTick.Summaries summaries = tick.drain(T0);
+
+        // Then
+        assertEquals(Map.of("CN", 2L, "US", 1L, "ZZ", 1L), endpoint(summaries, users.name(), T0).getRegionCounts());
+    }
+
+    @Test
+    void shouldReportTheSourceIpAndItsPrefixWhenIpv4SourcesSendRequests() {
+        // Given
+        for (int i = 0; i < 3; i++) {
+            tick.add(event("203.0.113.7", 200, "US"), users, T0 + i);
+        }
+        tick.add(event("203.0.113.9", 200, "US"), users, T0 + 3);
+
+        // When
+        TrafficTick.Summaries summaries = tick.drain(T0);
+
+        // Then
+        assertEquals(3, sourceRequests(summaries, MitigationScope.SOURCE_IP, "203.0.113.7", T0));
+        assertEquals(1, sourceRequests(summaries, MitigationScope.SOURCE_IP, "203.0.113.9", T0));
+        assertEquals(4, sourceRequests(summaries, MitigationScope.SOURCE_PREFIX, "203.0.113.0/24", T0));
+        assertEquals(3, summaries.sources().size());
+    }
+
+    @Test
+    void shouldReportASlash64PrefixWhenSourcesAreIpv6() {
+        // Given
+        tick.add(event("2001:db8:1:2::5", 200, "DE"), users, T0);
+        tick.add(event("2001:db8:1:2:0:0:0:5", 200, "DE"), users, T0 + 1);
+        tick.add(event("2001:db8:1:2::6", 200, "DE"), users, T0 + 2);
+
+        // When
+        TrafficTick.Summaries summaries = tick.drain(T0);
+
+        // Then
+        assertEquals(3, sourceRequests(summaries, MitigationScope.SOURCE_PREFIX, "2001:db8:1:2::/64", T0));
+        SourceTick heaviest = summaries.sources().stream()
+            .filter(s -> s.getScope() == MitigationScope.SOURCE_IP && s.getRequests() == 2)
+            .findFirst().orElseThrow(() -> new AssertionError("no IP tick with 2 requests: " + summaries.sources()));
+        assertArrayEquals(IpAddress.parseIpv6("2001:db8:1:2::5"), IpAddress.parseIpv6(heaviest.getSource()),
+            "both spellings of the address count as one source");
+        assertEquals(2, Math.round(distinctSources(endpoint(summaries, users.name(), T0))));
+    }
+
+    @Test
+    void shouldCountIpv4MappedSourcesAsTheirIpv4AddressWhenAGatewayWritesThemMapped() {
+        // Given a dual-stack gateway writing some IPv4 clients in IPv4-mapped form
+        tick.add(event("::ffff:203.0.113.7", 200, "US"), users, T0);
+        tick.add(event("203.0.113.7", 200, "US"), users, T0 + 1);
+        tick.add(event("::ffff:198.51.100.1", 200, "US"), users, T0 + 2);
+
+        // When
+        TrafficTick.Summaries summaries = tick.drain(T0);
+
+        // Then
+        assertEquals(2, sourceRequests(summaries, MitigationScope.SOURCE_IP, "203.0.113.7", T0));
+        assertEquals(2, sourceRequests(summaries, MitigationScope.SOURCE_PREFIX, "203.0.113.0/24", T0));
+        assertEquals(1, sourceRequests(summaries, MitigationScope.SOURCE_PREFIX, "198.51.100.0/24", T0));
+        assertFalse(summaries.sources().stream().anyMatch(s -> s.getSource().startsWith("0::")),
+            "mapped IPv4 clients must not share one IPv6 prefix: " + summaries.sources());
+    }
+
+    @Test
+    void shouldReturnNothingWhenDrainedAgainWithoutNewEvents() {
+        // Given
+        tick.add(event("203.0.113.7", 200, "US"), users, T0);
+        assertFalse(tick.isEmpty());
+        tick.drain(T0);
+
+        // When
+        TrafficTick.Summaries again = tick.drain(T0);
+
+        // Then
+        assertTrue(tick.isEmpty());
+        assertTrue(again.endpoints().isEmpty(), again.endpoints().toString());
+        assertTrue(again.sources().isEmpty(), again.sources().toString());
+    }
+
+    @Test
+    void shouldProduceTicksForBothWindowsWhenEventsSpanAWindowBoundary() {
+        // Given
+        tick.add(event("203.0.113.7", 200, "US"), users, T0 + WINDOW_MS - 1);
+        tick.add(event("203.0.113.7", 200, "US"), users, T0 + WINDOW_MS);
+        tick.add(event("203.0.113.7", 200, "US"), users, T0 + WINDOW_MS + 1);
+
+        // When
+        TrafficTick.Summaries summaries = tick.drain(T0);
+
+        // Then
+        assertEquals(1, endpoint(summaries, users.name(), T0).getRequests());
+        assertEquals(2, endpoint(summaries, users.name(), T0 + WINDOW_MS).getRequests());
+        assertEquals(1, sourceRequests(summaries, MitigationScope.SOURCE_IP, "203.0.113.7", T0));
+        assertEquals(2, sourceRequests(summaries, MitigationScope.SOURCE_IP, "203.0.113.7", T0 + WINDOW_MS));
+        assertEquals(T0 + WINDOW_MS, tick.windowStart(T0 + WINDOW_MS + 1));
+    }
+
+    private static RequestEvent event(String ip, int status, String region) {
+        return RequestEvent.newBuilder()
+            .setTimestamp(T0)
+            .setSourceIp(ip)
+            .setMethod("GET")
+            .setPath("/")
+            .setStatus(status)
+            .setRegion(region)
+            .build();
+    }
+
+    private static EndpointTick endpoint(TrafficTick.Summaries summaries, String route, long windowStart) {
+        List<EndpointTick> matching = summaries.endpoints().stream()
+            .filter(t -> t.getRoute().equals(route) && t.getWindowStart() == windowStart)
+            .toList();
+        assertEquals(1, matching.size(), "one tick per route and window: " + summaries.endpoints());
+        return matching.get(0);
+    }
+
+    private static long sourceRequests(TrafficTick.Summaries summaries, MitigationScope scope, String source,
+                                       long windowStart) {
+        Optional<SourceTick> match = summaries.sources().stream()
+            .filter(s -> s.getScope() == scope && s.getSource().equals(source) && s.getWindowStart() == windowStart)
+            .findFirst();
+        return match.orElseThrow(() -> new AssertionError("no " + scope + " tick for " + source + " in "
+            + summaries.sources())).getRequests();
+    }
+
+    private static double distinctSources(EndpointTick tick) {
+        ByteBuffer bytes = tick.getSourcesSketch().duplicate();
+        byte[] copy = new byte[bytes.remaining()];
+        bytes.get(copy);
+        return HllSketch.heapify(copy).getEstimate();
+    }
+}
