@@ -156,18 +156,21 @@ final class CommandsCommand implements Callable<Integer> {
                 .get(timeoutSeconds, TimeUnit.SECONDS).get(topic);
             return description.partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
         } catch (TimeoutException e) {
-            throw new CliException("cannot reach Kafka at " + bootstrap + " within " + timeoutSeconds
-                + " s; start the detector with 'floodwatch run' or pass --bootstrap-servers HOST:PORT");
+            throw unreachable(bootstrap);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 throw new CliException("topic '" + topic + "' does not exist on " + bootstrap
                     + "; has the detector run against this broker?");
             }
             if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
-                throw new CliException("cannot reach Kafka at " + bootstrap + " within " + timeoutSeconds
-                    + " s; start the detector with 'floodwatch run' or pass --bootstrap-servers HOST:PORT");
+                throw unreachable(bootstrap);
             }
             throw new CliException("cannot read topic '" + topic + "' on " + bootstrap + ": " + e.getCause().getMessage());
         }
+    }
+
+    private CliException unreachable(String bootstrap) {
+        return new CliException("cannot reach Kafka at " + bootstrap + " within " + timeoutSeconds
+            + " s; start the detector with 'floodwatch run' or pass --bootstrap-servers HOST:PORT");
     }
 }
