@@ -4,6 +4,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
 
 import io.floodwatch.detector.app.BrokerUnreachableException;
+import io.floodwatch.detector.bench.BenchCommand;
 import io.floodwatch.schema.serde.InvalidEventException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "floodwatch", mixinStandardHelpOptions = true, version = "floodwatch 0.1.0",
     description = "Real-time attack detector on Kafka Streams.",
-    subcommands = {RunCommand.class, CommandsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, CommandsCommand.class, BrokerCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class})
 public final class FloodwatchCli {
 
     private FloodwatchCli() {

@@ -57,22 +57,28 @@ final class SourceHeavyHitters {
         return ipv4.isEmpty() && ipv6.isEmpty();
     }
 
-    void drainTo(long windowStart, List<SourceTick> out) {
-        for (LongsSketch.Row row : topOf(ipv4.getFrequentItems(0, ErrorType.NO_FALSE_NEGATIVES))) {
+    /**
+     * Appends the heavy sources of this tick to {@code out} and resets the sketches.
+     *
+     * @param ipFloor fewest requests (lower bound) for an IP to be reported
+     * @param prefixFloor fewest requests for a prefix to be reported
+     */
+    void drainTo(long windowStart, List<SourceTick> out, long ipFloor, long prefixFloor) {
+        for (LongsSketch.Row row : topOf(ipv4.getFrequentItems(0, ErrorType.NO_FALSE_NEGATIVES), ipFloor)) {
             out.add(tick(MitigationScope.SOURCE_IP, IpAddress.ipv4Text(row.getItem()), windowStart, row.getLowerBound()));
         }
-        for (LongsSketch.Row row : topOf(ipv4Prefixes.getFrequentItems(0, ErrorType.NO_FALSE_NEGATIVES))) {
+        for (LongsSketch.Row row : topOf(ipv4Prefixes.getFrequentItems(0, ErrorType.NO_FALSE_NEGATIVES), prefixFloor)) {
             out.add(tick(MitigationScope.SOURCE_PREFIX, IpAddress.ipv4Cidr(row.getItem(), ipv4PrefixLength), windowStart,
                 row.getLowerBound()));
         }
         ItemsSketch.Row<String>[] v6 = ipv6.getFrequentItems(0, ErrorType.NO_FALSE_NEGATIVES);
         Arrays.sort(v6, Comparator.comparingLong(r -> -r.getLowerBound()));
         for (int i = 0; i < Math.min(top, v6.length); i++) {
-            if (v6[i].getLowerBound() > 0) {
+            if (v6[i].getLowerBound() >= ipFloor) {
                 out.add(tick(MitigationScope.SOURCE_IP, v6[i].getItem(), windowStart, v6[i].getLowerBound()));
             }
         }
-        for (LongsSketch.Row row : topOf(ipv6Prefixes.getFrequentItems(0, ErrorType.NO_FALSE_NEGATIVES))) {
+        for (LongsSketch.Row row : topOf(ipv6Prefixes.getFrequentItems(0, ErrorType.NO_FALSE_NEGATIVES), prefixFloor)) {
             out.add(tick(MitigationScope.SOURCE_PREFIX, IpAddress.ipv6Cidr(row.getItem(), ipv6PrefixLength), windowStart,
                 row.getLowerBound()));
         }
@@ -82,11 +88,11 @@ final class SourceHeavyHitters {
         ipv6Prefixes.reset();
     }
 
-    private List<LongsSketch.Row> topOf(LongsSketch.Row[] rows) {
+    private List<LongsSketch.Row> topOf(LongsSketch.Row[] rows, long floor) {
         Arrays.sort(rows, Comparator.comparingLong(r -> -r.getLowerBound()));
         List<LongsSketch.Row> kept = new ArrayList<>(Math.min(top, rows.length));
         for (int i = 0; i < rows.length && kept.size() < top; i++) {
-            if (rows[i].getLowerBound() > 0) {
+            if (rows[i].getLowerBound() >= floor) {
                 kept.add(rows[i]);
             }
         }

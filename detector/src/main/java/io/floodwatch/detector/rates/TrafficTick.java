@@ -14,7 +14,11 @@ import io.floodwatch.schema.SourceTick;
 /**
  * A task's traffic since its last commit, pre-aggregated per window: per route an
  * {@link EndpointTickAccumulator}, per window a {@link SourceHeavyHitters}. Memory is bounded by the route cap,
- * the region cap and the sketch sizes, not by traffic. Pure Java, no Kafka: {@link TrafficTickAggregator}
+ * the region cap and the sketch sizes, not by traffic.
+ *
+ * <p>A source is reported for a tick only if it sent at least the floor rate (half of its smallest limit) over the
+ * event time the tick covers: a million sources each sending a request now and then produce no source summaries
+ * at all, while any source near or over a limit is reported in every tick. Pure Java, no Kafka: {@link TrafficTickAggregator}
  * feeds it and drains it into summaries at every commit.
  */
 public final class TrafficTick {
@@ -29,6 +33,8 @@ public final class TrafficTick {
     private final int topSources;
     private final int ipv4PrefixLength;
     private final int ipv6PrefixLength;
+    private final double ipFloorPerSecond;
+    private final double prefixFloorPerSecond;
     private final Map<Long, Window> windows = new HashMap<>();
     private Window last;
     private long maxTimestamp = Long.MIN_VALUE;
@@ -40,9 +46,13 @@ public final class TrafficTick {
      * @param topSources sources of each kind reported per window and tick
      * @param ipv4PrefixLength IPv4 prefix length
      * @param ipv6PrefixLength IPv6 prefix length (at most 64)
+     * @param ipFloorPerSecond an IP sending less than this rate over the event time a tick covers is not reported
+     * @param prefixFloorPerSecond the same for prefixes
      */
     public TrafficTick(long windowSizeMs, int maxRegions, int sketchSize, int topSources, int ipv4PrefixLength,
-                       int ipv6PrefixLength) {
+                       int ipv6PrefixLength, double ipFloorPerSecond, double prefixFloorPerSecond) {
+        this.ipFloorPerSecond = ipFloorPerSecond;
+        this.prefixFloorPerSecond = prefixFloorPerSecond;
         this.windowSizeMs = windowSizeMs;
         this.maxRegions = maxRegions;
         this.sketchSize = sketchSize;
@@ -62,6 +72,8 @@ public final class TrafficTick {
         Window window = last != null && last.start == start ? last : window(start);
         last = window;
         maxTimestamp = Math.max(maxTimestamp, timestamp);
+        window.firstTimestamp = Math.min(window.firstTimestamp, timestamp);
+        window.lastTimestamp = Math.max(window.lastTimestamp, timestamp);
         String ip = event.getSourceIp();
         long ipv4 = IpAddress.parseIpv4(ip);
         byte[] ipv6 = null;
@@ -117,7 +129,10 @@ public final class TrafficTick {
                         accumulator.reset();
                     }
                 });
-                window.sources.drainTo(window.start, sources);
+                double seconds = (window.lastTimestamp - window.firstTimestamp + 1) / 1000.0;
+                window.sources.drainTo(window.start, sources, floor(ipFloorPerSecond, seconds), floor(prefixFloorPerSecond, seconds));
+                window.firstTimestamp = Long.MAX_VALUE;
+                window.lastTimestamp = Long.MIN_VALUE;
                 window.active = false;
             }
             if (window.start < oldestWindowKept) {
@@ -139,6 +154,10 @@ public final class TrafficTick {
         maxTimestamp = Long.MIN_VALUE;
     }
 
+    private static long floor(double perSecond, double seconds) {
+        return Math.max(1, (long) (perSecond * seconds));
+    }
+
     private Window window(long start) {
         Window window = windows.get(start);
         if (window == null) {
@@ -158,6 +177,8 @@ public final class TrafficTick {
         final Map<String, EndpointTickAccumulator> endpoints = new HashMap<>();
         final SourceHeavyHitters sources;
         boolean active;
+        long firstTimestamp = Long.MAX_VALUE;
+        long lastTimestamp = Long.MIN_VALUE;
 
         Window(long start, SourceHeavyHitters sources) {
             this.start = start;

@@ -72,7 +72,8 @@ public final class TrafficTickAggregator implements Processor<String, RequestEve
         this.node = internal.currentNode();
         this.tick = new TrafficTick(windowSizeMs, config.getInt(FloodwatchConfig.REGIONS_MAX_CONFIG),
             config.getInt(FloodwatchConfig.SOURCES_SKETCH_SIZE_CONFIG), config.getInt(FloodwatchConfig.SOURCES_TICK_TOP_CONFIG),
-            config.getInt(FloodwatchConfig.IPV4_PREFIX_CONFIG), config.getInt(FloodwatchConfig.IPV6_PREFIX_CONFIG));
+            config.getInt(FloodwatchConfig.IPV4_PREFIX_CONFIG), config.getInt(FloodwatchConfig.IPV6_PREFIX_CONFIG),
+            config.getDouble(FloodwatchConfig.IP_THROTTLE_RATE_CONFIG) / 2, config.getDouble(FloodwatchConfig.PREFIX_THROTTLE_RATE_CONFIG) / 2);
         this.routes = new RouteNormalizer(config.getInt(FloodwatchConfig.ROUTES_MAX_CONFIG));
         CommitFlushedBuffer buffer = context.getStateStore(BUFFER_STORE);
         buffer.bind(this::emit, tick::clear);

@@ -88,7 +88,7 @@ class EndpointRatesTest {
     @Test
     void shouldMergeTicksWhenTheyComeFromATrafficTickDrain() {
         // Given
-        TrafficTick traffic = new TrafficTick(WINDOW_MS, 64, 64, 16, 24, 64);
+        TrafficTick traffic = new TrafficTick(WINDOW_MS, 64, 64, 16, 24, 64, 0, 0);
         Route route = new Route(ROUTE);
         traffic.add(event("203.0.113.1", 200, "US"), route, T0 + 1);
         traffic.add(event("203.0.113.2", 500, "US"), route, T0 + 2);

@@ -24,7 +24,7 @@ class TrafficTickTest {
     private static final long T0 = 1_737_936_000_000L;
     private static final long WINDOW_MS = 10_000L;
 
-    private final TrafficTick tick = new TrafficTick(WINDOW_MS, 64, 64, 256, 24, 64);
+    private final TrafficTick tick = new TrafficTick(WINDOW_MS, 64, 64, 256, 24, 64, 0, 0);
     private final Route users = new Route("GET /api/v1/users/{id}");
     private final Route login = new Route("POST /api/v1/auth/login");
 
@@ -156,6 +156,26 @@ class TrafficTickTest {
         assertEquals(1, sourceRequests(summaries, MitigationScope.SOURCE_IP, "203.0.113.7", T0));
         assertEquals(2, sourceRequests(summaries, MitigationScope.SOURCE_IP, "203.0.113.7", T0 + WINDOW_MS));
         assertEquals(T0 + WINDOW_MS, tick.windowStart(T0 + WINDOW_MS + 1));
+    }
+
+    @Test
+    void shouldReportOnlySourcesAboveTheFloorRateWhenManySourcesSendLittle() {
+        // Given: a floor of 1 request/s for IPs and 5 for /24 prefixes; 10 s of event time
+        TrafficTick floored = new TrafficTick(WINDOW_MS, 64, 256, 256, 24, 64, 1.0, 5.0);
+        for (int i = 0; i < 100; i++) {
+            floored.add(event("198.51." + i + ".1", 200, "US"), users, T0 + i * 100L);
+        }
+        for (int i = 0; i < 50; i++) {
+            floored.add(event("203.0.113.7", 200, "US"), users, T0 + i * 200L);
+        }
+
+        // When
+        List<SourceTick> sources = floored.drain(T0).sources();
+
+        // Then: the floors are 10 requests per IP and 50 per prefix over the 10 s covered
+        assertEquals(2, sources.size(), sources.toString());
+        assertTrue(sources.stream().anyMatch(t -> t.getSource().equals("203.0.113.7") && t.getRequests() == 50));
+        assertTrue(sources.stream().anyMatch(t -> t.getSource().equals("203.0.113.0/24") && t.getRequests() == 50));
     }
 
     private static RequestEvent event(String ip, int status, String region) {

@@ -1,0 +1,55 @@
+package io.floodwatch.detector.bench;
+
+import java.util.SplittableRandom;
+
+import io.floodwatch.schema.RequestEvent;
+
+/**
+ * Deterministic benchmark traffic: uniform over {@code sources} distinct IPv4 sources (in 10.0.0.0/8), 20 routes
+ * (some with ids), mostly 2xx, a region mix, {@code eventsPerSecond} events per second of event time. Generated
+ * on the fly, never held in memory.
+ */
+final class BenchTraffic {
+
+    static final long T0 = 1_737_936_000_000L;
+
+    private static final String[] PATHS = {
+        "/api/v1/chat/completions", "/api/v1/models", "/api/v1/auth/login", "/api/v1/auth/register",
+        "/api/v1/auth/token", "/api/v1/users/%d", "/api/v1/users/%d/settings", "/api/v1/files/%d",
+        "/api/v1/embeddings", "/api/v1/images", "/static/app.js", "/static/app.css", "/static/logo.png", "/",
+        "/api/v1/billing", "/api/v1/conversations/%d", "/api/v1/conversations", "/api/v1/feedback",
+        "/api/v1/search", "/healthz"};
+    private static final String[] REGIONS = {"CN", "CN", "CN", "CN", "CN", "US", "US", "SG", "DE", "BR"};
+
+    private final int sources;
+    private final long eventsPerSecond;
+    private final SplittableRandom random;
+
+    BenchTraffic(int sources, long eventsPerSecond, long seed) {
+        this.sources = sources;
+        this.eventsPerSecond = eventsPerSecond;
+        this.random = new SplittableRandom(seed);
+    }
+
+    /** The i-th event. Calls must come in order of i. */
+    RequestEvent event(long i) {
+        int source = random.nextInt(sources);
+        String path = PATHS[random.nextInt(PATHS.length)];
+        if (path.indexOf('%') >= 0) {
+            path = String.format(path, random.nextInt(100_000));
+        }
+        int roll = random.nextInt(100);
+        int status = roll < 95 ? 200 : roll < 98 ? 404 : 500;
+        return RequestEvent.newBuilder()
+            .setTimestamp(T0 + i * 1000 / eventsPerSecond)
+            .setSourceIp("10." + ((source >>> 16) & 0xff) + "." + ((source >>> 8) & 0xff) + "." + (source & 0xff))
+            .setMethod(path.startsWith("/api/v1/auth") ? "POST" : "GET")
+            .setPath(path)
+            .setStatus(status)
+            .setLatencyMs(20 + random.nextInt(200))
+            .setRegion(REGIONS[random.nextInt(REGIONS.length)])
+            .setUserAgent("Mozilla/5.0 (bench)")
+            .setGatewayId("edge-" + (source & 3))
+            .build();
+    }
+}
