@@ -138,7 +138,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         for (int port = preferred; port < preferred + MAX_PORT_TRIES && port <= 65535; port++) {
             try (ServerSocket socket = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
-                socket.setReuseAddress(true);
                 return port;
             } catch (IOException e) {
                 LOG.debug("Port {} is taken", port);
