@@ -181,6 +181,40 @@ class DetectorIntegrationTest {
     }
 
     @Test
+    void shouldPublishValidLinesAsAvroAndPassInvalidOnesOnWhenReplayingAFile() throws Exception {
+        // Given
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+            Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("replay-requests", 2, (short) 1),
+                new org.apache.kafka.clients.admin.NewTopic("replay-json", 1, (short) 1))).all().get();
+        }
+        Path file = dir.resolve("recorded.jsonl");
+        java.nio.file.Files.write(file, List.of(
+            new String(Events.json(Events.get(T0, "203.0.113.1", "/a")), StandardCharsets.UTF_8),
+            new String(Events.json(Events.get(T0 + 5, "203.0.113.2", "/b")), StandardCharsets.UTF_8),
+            "{\"timestamp\": \"not a time\"}",
+            new String(Events.json(Events.get(T0 + 9, "203.0.113.1", "/c")), StandardCharsets.UTF_8)));
+        CommandLine cli = FloodwatchCli.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+
+        // When
+        int exit = cli.execute("replay", "--file", file.toString(), "--bootstrap-servers", broker.bootstrapServers(),
+            "--topic", "replay-requests", "--json-topic", "replay-json");
+
+        // Then
+        assertEquals(0, exit, err.toString());
+        AvroSerde<RequestEvent> serde = AvroSerde.of(RequestEvent.class);
+        List<ConsumerRecord<byte[], byte[]>> avro = broker.readAll("replay-requests");
+        assertEquals(3, avro.size());
+        assertTrue(avro.stream().allMatch(r -> new String(r.key(), StandardCharsets.UTF_8)
+            .equals(serde.deserialize("replay-requests", r.value()).getSourceIp())), "keyed by source IP");
+        assertEquals(List.of("{\"timestamp\": \"not a time\"}"), broker.readAll("replay-json").stream()
+            .map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList());
+        assertTrue(err.toString().contains(":3: field 'timestamp'"), err.toString());
+    }
+
+    @Test
     void shouldPrintCommandsAsJsonLinesWhenTheCommandsSubcommandRuns() throws Exception {
         // Given
         await("a command to print").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
