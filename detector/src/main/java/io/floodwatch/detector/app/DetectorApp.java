@@ -117,13 +117,15 @@ public final class DetectorApp implements AutoCloseable {
     }
 
     private static void provision(FloodwatchConfig config, Topics topics, String bootstrap) throws InterruptedException {
-        Map<String, Object> adminProps = new HashMap<>(config.kafkaOverrides());
-        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Map<String, Object> adminProps = new HashMap<>();
         adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT_MS);
+        adminProps.putAll(config.kafkaOverrides());
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        long timeoutMs = Long.parseLong(String.valueOf(adminProps.get(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG)));
         try (Admin admin = Admin.create(adminProps)) {
-            TopicProvisioner.ensureTopics(admin, config, topics, ADMIN_TIMEOUT_MS);
+            TopicProvisioner.ensureTopics(admin, config, topics, timeoutMs);
         } catch (TimeoutException e) {
-            throw new BrokerUnreachableException(bootstrap, ADMIN_TIMEOUT_MS);
+            throw new BrokerUnreachableException(bootstrap, timeoutMs);
         }
     }
 }

@@ -80,6 +80,9 @@ public final class TopicProvisioner {
             }
             LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw new TimeoutException("no answer from the brokers: " + e.getCause().getMessage());
+            }
             throw new IllegalStateException("cannot create topics: " + e.getCause().getMessage(), e.getCause());
         }
     }

@@ -107,6 +107,21 @@ class FloodwatchCliTest {
     }
 
     @Test
+    void shouldSayTheBrokerIsUnreachableWhenRunIsPointedAtNothing() {
+        // Given
+        String[] args = {"run", "--bootstrap-servers", "127.0.0.1:1", "--data-dir", dir.resolve("data").toString(),
+            "-D", "kafka.default.api.timeout.ms=2000", "-D", "kafka.request.timeout.ms=1000"};
+
+        // When
+        int exit = execute(args);
+
+        // Then
+        assertEquals(1, exit);
+        String line = singleErrorLine();
+        assertTrue(line.contains("cannot reach Kafka at 127.0.0.1:1") && line.contains("--bootstrap-servers"), line);
+    }
+
+    @Test
     void shouldListTheSubcommandsWhenAskedForHelp() {
         // Given
         String[] args = {"--help"};
