@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "floodwatch", mixinStandardHelpOptions = true, version = "floodwatch 0.1.0",
     description = "Real-time attack detector on Kafka Streams.",
-    subcommands = {RunCommand.class, CommandsCommand.class, SimulateCommand.class, ReplayCommand.class, BrokerCommand.class,
+    subcommands = {RunCommand.class, DemoCommand.class, CommandsCommand.class, SimulateCommand.class, ReplayCommand.class, BrokerCommand.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class FloodwatchCli {
