@@ -17,7 +17,7 @@ final class FlashCrowd extends PoissonActor {
     private final List<String> regions;
     private final double[] regionWeights;
     private final double newUserShare;
-    private final List<Visitor> visitors = new ArrayList<>();
+    private final List<Person> visitors = new ArrayList<>();
 
     FlashCrowd(String name, long seed, long start, long end, RateProfile rate, List<String> regions, double[] regionWeights,
                double newUserShare) {
@@ -31,7 +31,7 @@ final class FlashCrowd extends PoissonActor {
     protected RequestEvent request(long timestamp, Load load) {
         if (visitors.isEmpty() || random.nextDouble() < newUserShare) {
             String region = Internet.weighted(random, regions, regionWeights);
-            Visitor visitor = new Visitor(Internet.address(region, random.nextLong()), region,
+            Person visitor = new Person(Internet.address(region, random.nextLong()), region,
                 Internet.BROWSERS.get(random.nextInt(Internet.BROWSERS.size())), name() + "-" + visitors.size());
             if (visitors.size() < MAX_USERS) {
                 visitors.add(visitor);
@@ -41,7 +41,7 @@ final class FlashCrowd extends PoissonActor {
             return request(timestamp, visitor.ip, "POST", "/api/v1/auth/register", status(load, 200), latency(150, load),
                 visitor.region, visitor.agent).build();
         }
-        Visitor visitor = visitors.get(random.nextInt(visitors.size()));
+        Person visitor = visitors.get(random.nextInt(visitors.size()));
         if (!visitor.loggedIn) {
             visitor.loggedIn = true;
             return request(timestamp, visitor.ip, "POST", "/api/v1/auth/login", status(load, 200), latency(120, load),
@@ -54,25 +54,10 @@ final class FlashCrowd extends PoissonActor {
     }
 
     private int status(Load load, int ok) {
-        return random.nextDouble() < Math.min(0.9, Math.max(0, (load.factor() - 1) * 0.3)) ? 503 : ok;
+        return load.overloaded(random) ? 503 : ok;
     }
 
     private int latency(int base, Load load) {
-        return (int) (base * (0.5 + random.nextDouble()) * (1 + 4 * Math.max(0, load.factor() - 0.7)));
-    }
-
-    private static final class Visitor {
-        final String ip;
-        final String region;
-        final String agent;
-        final String account;
-        boolean loggedIn;
-
-        Visitor(String ip, String region, String agent, String account) {
-            this.ip = ip;
-            this.region = region;
-            this.agent = agent;
-            this.account = account;
-        }
+        return load.latency(random, base);
     }
 }

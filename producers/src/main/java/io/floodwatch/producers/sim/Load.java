@@ -27,6 +27,16 @@ public final class Load {
         count++;
     }
 
+    /** Whether a response fails with 503 because of overload: more likely the further past capacity. */
+    boolean overloaded(java.util.SplittableRandom random) {
+        return random.nextDouble() < Math.min(0.9, Math.max(0, (lastSecondFactor - 1) * 0.3));
+    }
+
+    /** A latency around {@code baseMs} that grows once load passes 70% of capacity. */
+    int latency(java.util.SplittableRandom random, int baseMs) {
+        return (int) (baseMs * (0.5 + random.nextDouble()) * (1 + 4 * Math.max(0, lastSecondFactor - 0.7)));
+    }
+
     /** Load of the last complete second as a fraction of capacity (1.0 = at capacity). */
     public double factor() {
         return lastSecondFactor;

@@ -27,7 +27,7 @@ final class Population extends PoissonActor {
     private final int returningUsers;
     private final List<String> regions;
     private final double[] regionWeights;
-    private final List<User> newUsers = new ArrayList<>();
+    private final List<Person> newUsers = new ArrayList<>();
     private final long userSeed;
 
     Population(String name, long seed, long start, long end, RateProfile rate, int returningUsers, List<String> regions,
@@ -43,7 +43,7 @@ final class Population extends PoissonActor {
     protected RequestEvent request(long timestamp, Load load) {
         String endpoint = Internet.weighted(random, ENDPOINTS, POPULARITY);
         int kind = ENDPOINTS.indexOf(endpoint);
-        User user;
+        Person user;
         if (kind == ENDPOINTS.size() - 1) {
             user = newUser();
             if (newUsers.size() < MAX_NEW_USERS) {
@@ -62,16 +62,15 @@ final class Population extends PoissonActor {
         }
         String[] methodAndPath = endpoint.split(" ", 2);
         String path = methodAndPath[1].replace("{id}", Integer.toString(1 + random.nextInt(1_000_000)));
-        int status = status(kind, load.factor());
-        int latency = (int) (BASE_LATENCY[kind] * (0.5 + random.nextDouble()) * (1 + 4 * Math.max(0, load.factor() - 0.7)));
+        int status = status(kind, load);
+        int latency = load.latency(random, BASE_LATENCY[kind]);
         return request(timestamp, user.ip, methodAndPath[0], path, status, latency, user.region, user.agent)
             .setAccountId(kind == ENDPOINTS.size() - 1 ? null : user.account)
             .build();
     }
 
-    private int status(int kind, double load) {
-        double overload = Math.min(0.9, Math.max(0, (load - 1) * 0.3));
-        if (random.nextDouble() < overload) {
+    private int status(int kind, Load load) {
+        if (load.overloaded(random)) {
             return 503;
         }
         if (kind == 8 && random.nextInt(100) < 3) {
@@ -86,31 +85,16 @@ final class Population extends PoissonActor {
         return 200;
     }
 
-    private User user(int index) {
+    private Person user(int index) {
         SplittableRandom attributes = new SplittableRandom(userSeed * 31 + index);
         String region = Internet.weighted(attributes, regions, regionWeights);
-        return new User(Internet.address(region, attributes.nextLong()), region,
+        return new Person(Internet.address(region, attributes.nextLong()), region,
             Internet.BROWSERS.get(attributes.nextInt(Internet.BROWSERS.size())), "u-" + index);
     }
 
-    private User newUser() {
+    private Person newUser() {
         String region = Internet.weighted(random, regions, regionWeights);
-        return new User(Internet.address(region, random.nextLong()), region,
+        return new Person(Internet.address(region, random.nextLong()), region,
             Internet.BROWSERS.get(random.nextInt(Internet.BROWSERS.size())), "n-" + name() + "-" + newUsers.size());
-    }
-
-    private static final class User {
-        final String ip;
-        final String region;
-        final String agent;
-        final String account;
-        boolean loggedIn;
-
-        User(String ip, String region, String agent, String account) {
-            this.ip = ip;
-            this.region = region;
-            this.agent = agent;
-            this.account = account;
-        }
     }
 }
