@@ -125,7 +125,7 @@ public final class BenchCommand implements Callable<Integer> {
     private static void createTopics(FloodwatchConfig config, String bootstrap) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             List<NewTopic> topics = TopicProvisioner.definitions(config, Topics.from(config));
-            admin.createTopics(topics).all().get();
+            TopicProvisioner.create(admin, topics, 30_000);
         }
     }
 

@@ -54,6 +54,40 @@ public final class TopicProvisioner {
     }
 
     /**
+     * Creates topics and waits until every partition has a leader, so that producers writing right away do not
+     * race the election (an idempotent producer's first batches would otherwise fail and be retried out of order).
+     */
+    public static void create(Admin admin, List<NewTopic> topics, long timeoutMs)
+        throws ExecutionException, TimeoutException, InterruptedException {
+        try {
+            admin.createTopics(topics).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+        List<String> names = topics.stream().map(NewTopic::name).toList();
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (true) {
+            boolean ready = true;
+            try {
+                for (var description : admin.describeTopics(names).allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS).values()) {
+                    ready &= description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                }
+            } catch (ExecutionException e) {
+                ready = false;
+            }
+            if (ready) {
+                return;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new TimeoutException("topics " + names + " have no leader after " + timeoutMs / 1000 + " s");
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+    }
+
+    /**
      * Creates the missing topics.
      *
      * @throws TimeoutException if the broker does not answer in time
@@ -71,13 +105,7 @@ public final class TopicProvisioner {
             if (missing.isEmpty()) {
                 return;
             }
-            try {
-                admin.createTopics(missing).all().get(timeoutMs, TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
-            }
+            create(admin, missing, timeoutMs);
             LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
         } catch (ExecutionException e) {
             if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {

@@ -1,11 +1,12 @@
 package io.floodwatch.detector.cli;
 
 /** A user-facing error whose message is printed as it is, on one line, without a stack trace. */
-final class CliException extends RuntimeException {
+public final class CliException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    CliException(String message) {
+    /** @param message what went wrong and how to fix it */
+    public CliException(String message) {
         super(message, null, false, false);
     }
 }

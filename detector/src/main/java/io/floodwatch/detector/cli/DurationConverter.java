@@ -9,7 +9,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /** Reads durations written as {@code 500ms}, {@code 90s}, {@code 10m}, {@code 2h}, or ISO-8601 ({@code PT10M}). */
-final class DurationConverter implements ITypeConverter<Duration> {
+public final class DurationConverter implements ITypeConverter<Duration> {
 
     private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h)");
 

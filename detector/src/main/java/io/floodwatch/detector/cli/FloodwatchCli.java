@@ -5,6 +5,7 @@ import org.apache.kafka.common.config.ConfigException;
 
 import io.floodwatch.detector.app.BrokerUnreachableException;
 import io.floodwatch.detector.bench.BenchCommand;
+import io.floodwatch.detector.evaluate.EvaluateCommand;
 import io.floodwatch.schema.serde.InvalidEventException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
     description = "Real-time attack detector on Kafka Streams.",
     subcommands = {RunCommand.class, DemoCommand.class, CommandsCommand.class, SimulateCommand.class, ReplayCommand.class, BrokerCommand.class,
         BenchCommand.class,
-        CommandLine.HelpCommand.class})
+        EvaluateCommand.class, CommandLine.HelpCommand.class})
 public final class FloodwatchCli {
 
     private FloodwatchCli() {

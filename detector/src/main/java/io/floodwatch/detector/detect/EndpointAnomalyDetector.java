@@ -59,7 +59,7 @@ public final class EndpointAnomalyDetector implements Processor<Windowed<String>
         if (observation.foldedWindows() > 0) {
             context.forward(new Record<>(Candidates.heartbeat(now).getKey(), Candidates.heartbeat(now), record.timestamp()));
         }
-        Optional<MitigationCandidate> candidate = rules.evaluate(baseline, rate, now);
+        Optional<MitigationCandidate> candidate = rules.evaluate(baseline, rate, record.timestamp());
         if (candidate.isPresent()) {
             baseline = model.markAnomalous(baseline, rate.getWindowStart());
             context.forward(new Record<>(candidate.get().getKey(), candidate.get(), record.timestamp()));

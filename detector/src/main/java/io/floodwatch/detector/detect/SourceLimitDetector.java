@@ -29,7 +29,7 @@ public final class SourceLimitDetector implements Processor<Windowed<String>, So
 
     @Override
     public void process(Record<Windowed<String>, SourceRate> record) {
-        limits.evaluate(record.value(), context.currentStreamTimeMs())
+        limits.evaluate(record.value(), record.timestamp())
             .ifPresent(candidate -> context.forward(new Record<>(candidate.getKey(), candidate, record.timestamp())));
     }
 }

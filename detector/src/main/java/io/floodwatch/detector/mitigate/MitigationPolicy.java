@@ -95,18 +95,24 @@ public final class MitigationPolicy {
             .build());
     }
 
+    /**
+     * A command for a candidate. Its {@code detectedAt} is the event time at which the rule saw the condition (the
+     * candidate's), which at full replay speed can be earlier than the planner's stream time, since partitions
+     * progress unevenly; {@code now} only bounds it.
+     */
     private static MitigationCommand issue(MitigationCandidate candidate, long now, long wallClock) {
+        long detectedAt = Math.min(candidate.getDetectedAt(), now);
         return MitigationCommand.newBuilder()
-            .setCommandId(commandId(candidate.getKey(), candidate.getAction(), now))
+            .setCommandId(commandId(candidate.getKey(), candidate.getAction(), detectedAt))
             .setAction(candidate.getAction())
             .setScope(candidate.getScope())
             .setTarget(candidate.getTarget())
             .setAllowedRegions(candidate.getAllowedRegions())
             .setRateLimitPerSecond(candidate.getRateLimitPerSecond())
             .setMode(MitigationMode.ENFORCE)
-            .setDetectedAt(now)
+            .setDetectedAt(detectedAt)
             .setIssuedAt(wallClock)
-            .setExpiresAt(now + candidate.getTtlMs())
+            .setExpiresAt(detectedAt + candidate.getTtlMs())
             .setReason(candidate.getReason())
             .setEvidence(candidate.getEvidence())
             .setRule(candidate.getRule())

@@ -173,7 +173,7 @@ class MitigationPolicyTest {
         // When
         MitigationPolicy.Decision smallChange = policy.onCandidate(state, candidate(MitigationAction.THROTTLE, 25.0),
             T0 + 10_000, WALL);
-        MitigationPolicy.Decision largeChange = policy.onCandidate(state, candidate(MitigationAction.THROTTLE, 25.1),
+        MitigationPolicy.Decision largeChange = policy.onCandidate(state, candidate(MitigationAction.THROTTLE, 25.1, T0 + 10_000),
             T0 + 10_000, WALL);
 
         // Then
@@ -207,23 +207,30 @@ class MitigationPolicyTest {
     }
 
     @Test
-    void shouldDeriveTheSameCommandIdWhenTargetActionAndStreamTimeAreTheSame() {
+    void shouldDeriveTheSameCommandIdWhenTargetActionAndDetectionTimeAreTheSame() {
         // Given
         MitigationCandidate throttle = candidate(MitigationAction.THROTTLE, 20.0);
 
         // When
         String first = policy.onCandidate(null, throttle, T0, WALL).command().getCommandId();
         String replayed = policy.onCandidate(null, throttle, T0, WALL + 3_600_000).command().getCommandId();
-        String later = policy.onCandidate(null, throttle, T0 + 1, WALL).command().getCommandId();
+        String later = policy.onCandidate(null, candidate(MitigationAction.THROTTLE, 20.0, T0 + 1), T0 + 1, WALL).command()
+            .getCommandId();
 
         // Then
         assertEquals(first, replayed, "wall-clock time does not change the id, so a replay yields the same ids");
+        assertEquals(first, policy.onCandidate(null, throttle, T0 + 5_000, WALL).command().getCommandId(),
+            "the id follows the rule's detection time, not the planner's stream time");
         assertEquals(MitigationPolicy.commandId(KEY, MitigationAction.THROTTLE, T0), first);
         assertNotEquals(first, later);
     }
 
     private static MitigationCandidate candidate(MitigationAction action, Double rateLimit) {
-        return Candidates.of("source-rate-limit", action, MitigationScope.SOURCE_IP, IP, null, rateLimit, T0, TTL_MS,
+        return candidate(action, rateLimit, T0);
+    }
+
+    private static MitigationCandidate candidate(MitigationAction action, Double rateLimit, long detectedAt) {
+        return Candidates.of("source-rate-limit", action, MitigationScope.SOURCE_IP, IP, null, rateLimit, detectedAt, TTL_MS,
             "source sent too many requests", Map.of("requests", 300.0));
     }
 }

@@ -1,0 +1,164 @@
+package io.floodwatch.detector.evaluate;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+
+import io.floodwatch.detector.app.StreamsSettings;
+import io.floodwatch.detector.broker.TopicProvisioner;
+import io.floodwatch.detector.config.FloodwatchConfig;
+import io.floodwatch.detector.config.Topics;
+import io.floodwatch.detector.rates.RouteClassifier;
+import io.floodwatch.detector.topology.FloodwatchTopology;
+import io.floodwatch.producers.RequestPublisher;
+import io.floodwatch.producers.sim.LabelledEvent;
+import io.floodwatch.schema.MitigationCommand;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * One evaluation: the production topology on its own topics of a real broker, fed the traffic at full speed,
+ * then the commands it issued scored against the ground truth.
+ */
+final class EvaluationRun {
+
+    private static final long SETTLE_MS = 3_000;
+    private static final long TIMEOUT_MS = 600_000;
+
+    private EvaluationRun() {
+    }
+
+    static Scores.Scenario run(String name, TrafficSource traffic, String bootstrap, Path workDir,
+                               Map<String, String> settings) throws Exception {
+        String prefix = "eval-" + name + "-" + System.currentTimeMillis();
+        FloodwatchConfig config = config(prefix, bootstrap, workDir, settings);
+        Topics topics = Topics.from(config);
+        Map<String, Long> firstPublished = new HashMap<>();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            TopicProvisioner.create(admin, TopicProvisioner.definitions(config, topics), 30_000);
+            try (KafkaStreams streams = new KafkaStreams(new FloodwatchTopology(config, topics).build(),
+                StreamsSettings.of(config, bootstrap, new SimpleMeterRegistry()))) {
+                streams.start();
+                publish(traffic, bootstrap, topics.requests().name(), firstPublished);
+                awaitQuiet(admin, prefix, topics);
+                streams.close(Duration.ofSeconds(30));
+            }
+        }
+        List<MitigationCommand> commands = Commands.read(bootstrap, topics.mitigations().name());
+        Enforcement enforcement = new Enforcement(new ActiveCommands(commands), RouteClassifier.from(config),
+            config.getInt(FloodwatchConfig.IPV4_PREFIX_CONFIG), config.getInt(FloodwatchConfig.IPV6_PREFIX_CONFIG));
+        Scorer scorer = new Scorer(enforcement, commands, firstPublished);
+        traffic.open().forEachRemaining(scorer::accept);
+        return scorer.result(name);
+    }
+
+    private static FloodwatchConfig config(String prefix, String bootstrap, Path workDir, Map<String, String> settings) {
+        Map<String, Object> values = new HashMap<>(settings);
+        values.put(FloodwatchConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        values.put(FloodwatchConfig.APPLICATION_ID_CONFIG, prefix);
+        values.put(FloodwatchConfig.DATA_DIR_CONFIG, workDir.resolve(prefix).toString());
+        for (String key : List.of(FloodwatchConfig.TOPIC_REQUESTS_CONFIG, FloodwatchConfig.TOPIC_REQUESTS_JSON_CONFIG,
+            FloodwatchConfig.TOPIC_REQUESTS_DLQ_CONFIG, FloodwatchConfig.TOPIC_ENDPOINT_RATES_CONFIG,
+            FloodwatchConfig.TOPIC_ANOMALIES_CONFIG, FloodwatchConfig.TOPIC_MITIGATIONS_CONFIG,
+            FloodwatchConfig.TOPIC_DETECTOR_CONTROL_CONFIG)) {
+            values.put(key, prefix + "-" + FloodwatchConfig.definition().defaultValues().get(key));
+        }
+        return new FloodwatchConfig(values);
+    }
+
+    private static void publish(TrafficSource traffic, String bootstrap, String topic, Map<String, Long> firstPublished) {
+        try (RequestPublisher publisher = RequestPublisher.create(bootstrap, topic, Map.of())) {
+            Iterator<LabelledEvent> events = traffic.open();
+            while (events.hasNext()) {
+                LabelledEvent labelled = events.next();
+                publisher.publish(labelled.event());
+                if (labelled.attack()) {
+                    firstPublished.putIfAbsent(labelled.actor(), System.currentTimeMillis());
+                }
+            }
+        }
+    }
+
+    /** Waits until the input is consumed and the commands topic has stopped growing. */
+    private static void awaitQuiet(Admin admin, String group, Topics topics) throws Exception {
+        long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+        Map<TopicPartition, Long> inputEnd = endOffsets(admin, topics.requests().name());
+        while (!consumed(admin, group, inputEnd)) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("the detector did not consume the traffic within " + TIMEOUT_MS / 1000 + " s");
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        long last = -1;
+        long stableSince = System.currentTimeMillis();
+        while (System.currentTimeMillis() - stableSince < SETTLE_MS && System.currentTimeMillis() < deadline) {
+            long total = endOffsets(admin, topics.mitigations().name()).values().stream().mapToLong(Long::longValue).sum();
+            if (total != last) {
+                last = total;
+                stableSince = System.currentTimeMillis();
+            }
+            TimeUnit.MILLISECONDS.sleep(250);
+        }
+    }
+
+    private static boolean consumed(Admin admin, String group, Map<TopicPartition, Long> end) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        for (Map.Entry<TopicPartition, Long> entry : end.entrySet()) {
+            OffsetAndMetadata offset = committed.get(entry.getKey());
+            if (entry.getValue() > 0 && (offset == null || offset.offset() < entry.getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+            .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        Map<TopicPartition, Long> end = new HashMap<>();
+        admin.listOffsets(latest).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
+        return end;
+    }
+
+    /** Reads every committed command of a topic. */
+    static final class Commands {
+        private Commands() {
+        }
+
+        static List<MitigationCommand> read(String bootstrap, String topic) {
+            io.floodwatch.schema.serde.AvroSerde<MitigationCommand> serde =
+                io.floodwatch.schema.serde.AvroSerde.of(MitigationCommand.class);
+            Map<String, Object> props = Map.of(
+                org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            List<MitigationCommand> commands = new ArrayList<>();
+            try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer =
+                     new org.apache.kafka.clients.consumer.KafkaConsumer<>(props,
+                         new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                         new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+                List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+                while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                    consumer.poll(Duration.ofMillis(200)).forEach(r -> commands.add(serde.deserialize(topic, r.value())));
+                }
+            }
+            return commands;
+        }
+    }
+}

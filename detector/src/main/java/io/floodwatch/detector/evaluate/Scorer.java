@@ -1,0 +1,94 @@
+package io.floodwatch.detector.evaluate;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.floodwatch.producers.sim.LabelledEvent;
+import io.floodwatch.schema.MitigationAction;
+import io.floodwatch.schema.MitigationCommand;
+
+/**
+ * Scores a run against its ground truth, one event at a time (the traffic is replayed, never held in memory):
+ * for each attacker, whether and how fast it was mitigated and how much of it active commands stopped; for
+ * legitimate traffic, how much the same commands would have hit.
+ */
+final class Scorer {
+
+    private static final long COVERAGE_DELAY_MS = 30_000;
+
+    private final Enforcement enforcement;
+    private final List<MitigationCommand> commands;
+    private final Map<String, Long> firstPublishedWall;
+    private final Map<String, AttackTally> attacks = new LinkedHashMap<>();
+    private final Set<String> legitimateSources = new HashSet<>();
+    private final Set<String> hitSources = new HashSet<>();
+    private long legitimate;
+    private long legitimateHit;
+
+    Scorer(Enforcement enforcement, List<MitigationCommand> commands, Map<String, Long> firstPublishedWall) {
+        this.enforcement = enforcement;
+        this.commands = commands;
+        this.firstPublishedWall = firstPublishedWall;
+    }
+
+    void accept(LabelledEvent labelled) {
+        MitigationCommand applied = enforcement.applied(labelled.event());
+        String ip = labelled.event().getSourceIp();
+        if (!labelled.attack()) {
+            legitimate++;
+            legitimateSources.add(ip);
+            if (applied != null) {
+                legitimateHit++;
+                hitSources.add(ip);
+            }
+            return;
+        }
+        AttackTally tally = attacks.computeIfAbsent(labelled.actor(), a -> new AttackTally(labelled.event().getTimestamp()));
+        tally.requests++;
+        boolean late = labelled.event().getTimestamp() >= tally.onset + COVERAGE_DELAY_MS;
+        if (late) {
+            tally.late++;
+        }
+        if (applied != null) {
+            if (late) {
+                tally.lateCovered++;
+            }
+            if (tally.first == null || applied.getDetectedAt() < tally.first.getDetectedAt()) {
+                tally.first = applied;
+            }
+        }
+    }
+
+    Scores.Scenario result(String name) {
+        List<Scores.Attack> scored = new ArrayList<>();
+        attacks.forEach((actor, tally) -> {
+            boolean detected = tally.first != null;
+            Long published = firstPublishedWall.get(actor);
+            scored.add(new Scores.Attack(actor, tally.requests, detected,
+                detected ? Math.max(0, tally.first.getDetectedAt() - tally.onset) : -1,
+                detected && published != null ? Math.max(0, tally.first.getIssuedAt() - published) : -1,
+                tally.late == 0 ? 0 : (double) tally.lateCovered / tally.late));
+        });
+        long issued = commands.stream().filter(c -> c.getAction() != MitigationAction.LIFT).count();
+        long strong = commands.stream().filter(c -> c.getAction() == MitigationAction.BLOCK
+            || c.getAction() == MitigationAction.RESTRICT_REGISTRATION).count();
+        return new Scores.Scenario(name, scored, legitimate, legitimate == 0 ? 0 : (double) legitimateHit / legitimate,
+            legitimateSources.isEmpty() ? 0 : (double) hitSources.size() / legitimateSources.size(), issued, strong);
+    }
+
+    private static final class AttackTally {
+        final long onset;
+        long requests;
+        long late;
+        long lateCovered;
+        MitigationCommand first;
+
+        AttackTally(long onset) {
+            this.onset = onset;
+        }
+    }
+}
