@@ -28,6 +28,35 @@ public final class Pacer {
         return new Pacer(true, speedup);
     }
 
+    /**
+     * A pacer from its text: {@code max}, {@code realtime} (or {@code recorded}), or a speed-up such as {@code 10x}.
+     *
+     * @throws IllegalArgumentException saying what is accepted
+     */
+    public static Pacer of(String speed) {
+        if ("max".equals(speed)) {
+            return maxSpeed();
+        }
+        if ("realtime".equals(speed) || "recorded".equals(speed)) {
+            return realtime(1);
+        }
+        if (speed.endsWith("x")) {
+            try {
+                double factor = Double.parseDouble(speed.substring(0, speed.length() - 1));
+                if (factor > 0) {
+                    return realtime(factor);
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(message(speed), e);
+            }
+        }
+        throw new IllegalArgumentException(message(speed));
+    }
+
+    private static String message(String speed) {
+        return "--speed must be realtime, max or a speed-up such as 10x, not '" + speed + "'";
+    }
+
     /** Waits until the event with this event time is due. */
     public void await(long eventTime) throws InterruptedException {
         if (!realtime) {

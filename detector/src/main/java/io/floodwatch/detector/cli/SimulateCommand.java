@@ -152,23 +152,11 @@ final class SimulateCommand implements Callable<Integer> {
     }
 
     static Pacer pacer(String speed) {
-        if ("max".equals(speed)) {
-            return Pacer.maxSpeed();
+        try {
+            return Pacer.of(speed);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
         }
-        if ("realtime".equals(speed)) {
-            return Pacer.realtime(1);
-        }
-        if (speed.endsWith("x")) {
-            try {
-                double factor = Double.parseDouble(speed.substring(0, speed.length() - 1));
-                if (factor > 0) {
-                    return Pacer.realtime(factor);
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-        }
-        throw new CliException("--speed must be realtime, max or a speed-up such as 10x, not '" + speed + "'");
     }
 
     private interface Sink extends AutoCloseable {

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import io.floodwatch.detector.broker.EmbeddedKafkaBroker;
 import io.floodwatch.detector.cli.CliException;
 import io.floodwatch.detector.cli.DurationConverter;
+import io.floodwatch.producers.Pacer;
 import io.floodwatch.producers.sim.ScenarioOptions;
 import io.floodwatch.producers.sim.Scenarios;
 import picocli.CommandLine.ArgGroup;
@@ -56,6 +57,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--attack-rate", defaultValue = "2000", description = "Events/s of attacks and crowds (default ${DEFAULT-VALUE}).")
     double attackRate;
 
+    @Option(names = "--speed", defaultValue = "20x", description = "Publishing pace: a speed-up such as 20x, or max"
+        + " (default ${DEFAULT-VALUE}). At full speed, stream tasks drift apart in event time by more than the grace"
+        + " period and late ticks are dropped, which is not how live traffic arrives.")
+    String speed;
+
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -92,12 +98,18 @@ public final class EvaluateCommand implements Callable<Integer> {
                 throw new CliException("unknown scenario '" + name + "'; known: " + String.join(", ", Scenarios.names()));
             }
         }
+        Pacer pacer;
+        try {
+            pacer = Pacer.of(speed);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
         Path work = Files.createTempDirectory("floodwatch-evaluate");
         List<Scores.Scenario> results = new ArrayList<>();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), 0)) {
             if (input.file != null) {
                 results.add(EvaluationRun.run(input.file.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_"),
-                    TrafficSource.recorded(input.file, labels), broker.bootstrapServers(), work, settings));
+                    TrafficSource.recorded(input.file, labels), pacer, broker.bootstrapServers(), work, settings));
             }
             for (String name : names) {
                 long start = System.currentTimeMillis() - duration.toMillis();
@@ -107,7 +119,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                     defaults.attackRegions(), defaults.crowdRegions(), defaults.capacityPerSecond());
                 out.printf("evaluating %s...%n", name);
                 out.flush();
-                results.add(EvaluationRun.run(name, TrafficSource.scenario(name, options), broker.bootstrapServers(), work, settings));
+                results.add(EvaluationRun.run(name, TrafficSource.scenario(name, options), Pacer.of(speed), broker.bootstrapServers(),
+                    work, settings));
             }
         }
         EvaluationReport evaluation = new EvaluationReport(results);

@@ -22,6 +22,7 @@ import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.detector.config.Topics;
 import io.floodwatch.detector.rates.RouteClassifier;
 import io.floodwatch.detector.topology.FloodwatchTopology;
+import io.floodwatch.producers.Pacer;
 import io.floodwatch.producers.RequestPublisher;
 import io.floodwatch.producers.sim.LabelledEvent;
 import io.floodwatch.schema.MitigationCommand;
@@ -39,7 +40,7 @@ final class EvaluationRun {
     private EvaluationRun() {
     }
 
-    static Scores.Scenario run(String name, TrafficSource traffic, String bootstrap, Path workDir,
+    static Scores.Scenario run(String name, TrafficSource traffic, Pacer pacer, String bootstrap, Path workDir,
                                Map<String, String> settings) throws Exception {
         String prefix = "eval-" + name + "-" + System.currentTimeMillis();
         FloodwatchConfig config = config(prefix, bootstrap, workDir, settings);
@@ -50,7 +51,7 @@ final class EvaluationRun {
             try (KafkaStreams streams = new KafkaStreams(new FloodwatchTopology(config, topics).build(),
                 StreamsSettings.of(config, bootstrap, new SimpleMeterRegistry()))) {
                 streams.start();
-                publish(traffic, bootstrap, topics.requests().name(), firstPublished);
+                publish(traffic, pacer, bootstrap, topics.requests().name(), firstPublished);
                 awaitQuiet(admin, prefix, topics);
                 streams.close(Duration.ofSeconds(30));
             }
@@ -77,11 +78,13 @@ final class EvaluationRun {
         return new FloodwatchConfig(values);
     }
 
-    private static void publish(TrafficSource traffic, String bootstrap, String topic, Map<String, Long> firstPublished) {
+    private static void publish(TrafficSource traffic, Pacer pacer, String bootstrap, String topic,
+                                Map<String, Long> firstPublished) throws InterruptedException {
         try (RequestPublisher publisher = RequestPublisher.create(bootstrap, topic, Map.of())) {
             Iterator<LabelledEvent> events = traffic.open();
             while (events.hasNext()) {
                 LabelledEvent labelled = events.next();
+                pacer.await(labelled.event().getTimestamp());
                 publisher.publish(labelled.event());
                 if (labelled.attack()) {
                     firstPublished.putIfAbsent(labelled.actor(), System.currentTimeMillis());
