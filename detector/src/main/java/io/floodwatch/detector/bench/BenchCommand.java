@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 
+import io.floodwatch.detector.app.Directories;
 import io.floodwatch.detector.broker.TopicProvisioner;
 import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.detector.config.Topics;
@@ -62,7 +63,7 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Path work = dir.toAbsolutePath();
-        deleteRecursively(work);
+        Directories.deleteRecursively(work);
         Files.createDirectories(work);
         BrokerProcess broker = bootstrapServers == null ? BrokerProcess.start(work.resolve("broker")) : null;
         try {
@@ -108,18 +109,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     private FloodwatchConfig config(String bootstrap, Path work, long stamp) {
         Map<String, Object> values = new HashMap<>(settings);
-        values.put(FloodwatchConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        values.put(FloodwatchConfig.APPLICATION_ID_CONFIG, "floodwatch-bench-" + stamp);
-        values.put(FloodwatchConfig.DATA_DIR_CONFIG, work.resolve("detector").toString());
         values.put(FloodwatchConfig.STREAM_THREADS_CONFIG, threads);
         values.put(FloodwatchConfig.TOPIC_PARTITIONS_CONFIG, partitions);
-        for (String key : List.of(FloodwatchConfig.TOPIC_REQUESTS_CONFIG, FloodwatchConfig.TOPIC_REQUESTS_JSON_CONFIG,
-            FloodwatchConfig.TOPIC_REQUESTS_DLQ_CONFIG, FloodwatchConfig.TOPIC_ENDPOINT_RATES_CONFIG,
-            FloodwatchConfig.TOPIC_ANOMALIES_CONFIG, FloodwatchConfig.TOPIC_MITIGATIONS_CONFIG,
-            FloodwatchConfig.TOPIC_DETECTOR_CONTROL_CONFIG)) {
-            values.put(key, "bench-" + stamp + "-" + FloodwatchConfig.definition().defaultValues().get(key));
-        }
-        return new FloodwatchConfig(values);
+        return FloodwatchConfig.isolated("floodwatch-bench-" + stamp, bootstrap, work.resolve("detector"), values);
     }
 
     private static void createTopics(FloodwatchConfig config, String bootstrap) throws Exception {
@@ -136,17 +128,6 @@ public final class BenchCommand implements Callable<Integer> {
                 publisher.publish(traffic.event(i));
             }
             publisher.flush();
-        }
-    }
-
-    private static void deleteRecursively(Path path) throws java.io.IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (var walk = Files.walk(path)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

@@ -19,6 +19,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 
 import io.floodwatch.detector.app.StreamsSettings;
+import io.floodwatch.detector.broker.GroupProgress;
 import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.detector.config.Topics;
 import io.floodwatch.detector.topology.FloodwatchTopology;
@@ -50,7 +51,7 @@ final class DetectorThroughput {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
              KafkaStreams streams = new KafkaStreams(new FloodwatchTopology(config, topics).build(),
                  StreamsSettings.of(config, bootstrapServers, new SimpleMeterRegistry()))) {
-            Map<TopicPartition, Long> end = endOffsets(admin, topics.requests().name());
+            Map<TopicPartition, Long> end = GroupProgress.endOffsets(admin, topics.requests().name());
             streams.start();
             while (streams.state() != KafkaStreams.State.RUNNING) {
                 if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {
@@ -60,7 +61,7 @@ final class DetectorThroughput {
             }
             long cpuStart = os.getProcessCpuTime();
             long start = System.nanoTime();
-            while (!caughtUp(admin, appId, end)) {
+            while (!GroupProgress.reached(admin, appId, end)) {
                 TimeUnit.MILLISECONDS.sleep(100);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -70,28 +71,6 @@ final class DetectorThroughput {
             streams.close(Duration.ofSeconds(30));
             return new Result(expected, seconds, cpu, heap, state);
         }
-    }
-
-    private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
-        var partitions = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions();
-        Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-        partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> offsets = admin.listOffsets(latest).all().get();
-        Map<TopicPartition, Long> end = new java.util.HashMap<>();
-        offsets.forEach((tp, info) -> end.put(tp, info.offset()));
-        return end;
-    }
-
-    private static boolean caughtUp(Admin admin, String group, Map<TopicPartition, Long> end) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-            .partitionsToOffsetAndMetadata().get();
-        for (Map.Entry<TopicPartition, Long> entry : end.entrySet()) {
-            OffsetAndMetadata offset = committed.get(entry.getKey());
-            if (offset == null || offset.offset() < entry.getValue()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static long settledHeap(MemoryMXBean memory) throws InterruptedException {

@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.floodwatch.detector.app.DetectorApp;
+import io.floodwatch.detector.app.Directories;
 import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.producers.Pacer;
 import io.floodwatch.producers.RequestPublisher;
@@ -75,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Pacer pacer = SimulateCommand.pacer(speed);
-        deleteRecursively(dataDir.toAbsolutePath());
+        Directories.deleteRecursively(dataDir.toAbsolutePath());
         FloodwatchConfig config = new FloodwatchConfig(Map.of(FloodwatchConfig.DATA_DIR_CONFIG, dataDir.toAbsolutePath().toString()));
         PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
         DetectorApp app = DetectorApp.start(config, quiet);
@@ -87,9 +88,7 @@ final class DemoCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(shutdown);
         long start = "realtime".equals(speed) ? System.currentTimeMillis() : System.currentTimeMillis() - duration.toMillis();
         ScenarioOptions defaults = ScenarioOptions.defaults(start);
-        ScenarioOptions options = new ScenarioOptions(seed, start, duration.toMillis(), defaults.baseRate(), defaults.attackRate(),
-            duration.toMillis() * 2 / 5, duration.toMillis() * 2 / 5, defaults.sources(), defaults.prefixes(),
-            defaults.attackRegions(), defaults.crowdRegions(), defaults.capacityPerSecond());
+        ScenarioOptions options = ScenarioOptions.scaled(seed, start, duration.toMillis(), defaults.baseRate(), defaults.attackRate());
         Simulation simulation;
         try {
             simulation = new Simulation(Scenarios.build(scenario, options));
@@ -214,16 +213,5 @@ final class DemoCommand implements Callable<Integer> {
             text.append(i > 0 ? " " : "").append(entries.get(i).getKey()).append(' ').append(entries.get(i).getValue());
         }
         return text.toString();
-    }
-
-    private static void deleteRecursively(Path path) throws java.io.IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (var walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

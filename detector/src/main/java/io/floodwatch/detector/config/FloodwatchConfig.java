@@ -211,6 +211,27 @@ public final class FloodwatchConfig extends AbstractConfig {
         return new HashMap<>(originalsWithPrefix(KAFKA_PREFIX, true));
     }
 
+    /**
+     * A configuration for a self-contained run (benchmark, evaluation): its own application id and data directory,
+     * and every topic named {@code <prefix>-<default name>}, so runs on one broker never share state.
+     *
+     * @param prefix application id and topic prefix
+     * @param bootstrapServers brokers
+     * @param dataDir parent of the run's data directory
+     * @param settings further settings
+     */
+    public static FloodwatchConfig isolated(String prefix, String bootstrapServers, Path dataDir, Map<String, ?> settings) {
+        Map<String, Object> values = new HashMap<>(settings);
+        values.put(BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        values.put(APPLICATION_ID_CONFIG, prefix);
+        values.put(DATA_DIR_CONFIG, dataDir.resolve(prefix).toString());
+        for (String key : java.util.List.of(TOPIC_REQUESTS_CONFIG, TOPIC_REQUESTS_JSON_CONFIG, TOPIC_REQUESTS_DLQ_CONFIG,
+            TOPIC_ENDPOINT_RATES_CONFIG, TOPIC_ANOMALIES_CONFIG, TOPIC_MITIGATIONS_CONFIG, TOPIC_DETECTOR_CONTROL_CONFIG)) {
+            values.put(key, prefix + "-" + DEFINITION.defaultValues().get(key));
+        }
+        return new FloodwatchConfig(values);
+    }
+
     /** A copy with one value replaced. */
     public FloodwatchConfig with(String key, Object value) {
         Map<String, Object> values = new HashMap<>(originals());

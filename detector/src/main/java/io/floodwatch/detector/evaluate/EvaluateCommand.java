@@ -113,10 +113,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             for (String name : names) {
                 long start = System.currentTimeMillis() - duration.toMillis();
-                ScenarioOptions defaults = ScenarioOptions.defaults(start);
-                ScenarioOptions options = new ScenarioOptions(seed, start, duration.toMillis(), rate, attackRate,
-                    duration.toMillis() * 2 / 5, duration.toMillis() * 2 / 5, defaults.sources(), defaults.prefixes(),
-                    defaults.attackRegions(), defaults.crowdRegions(), defaults.capacityPerSecond());
+                ScenarioOptions options = ScenarioOptions.scaled(seed, start, duration.toMillis(), rate, attackRate);
                 out.printf("evaluating %s...%n", name);
                 out.flush();
                 results.add(EvaluationRun.run(name, TrafficSource.scenario(name, options), Pacer.of(speed), broker.bootstrapServers(),

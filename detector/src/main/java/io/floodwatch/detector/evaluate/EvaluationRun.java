@@ -17,6 +17,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 
 import io.floodwatch.detector.app.StreamsSettings;
+import io.floodwatch.detector.broker.GroupProgress;
 import io.floodwatch.detector.broker.TopicProvisioner;
 import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.detector.config.Topics;
@@ -43,7 +44,7 @@ final class EvaluationRun {
     static Scores.Scenario run(String name, TrafficSource traffic, Pacer pacer, String bootstrap, Path workDir,
                                Map<String, String> settings) throws Exception {
         String prefix = "eval-" + name + "-" + System.currentTimeMillis();
-        FloodwatchConfig config = config(prefix, bootstrap, workDir, settings);
+        FloodwatchConfig config = FloodwatchConfig.isolated(prefix, bootstrap, workDir, settings);
         Topics topics = Topics.from(config);
         Map<String, Long> firstPublished = new HashMap<>();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
@@ -64,20 +65,6 @@ final class EvaluationRun {
         return scorer.result(name);
     }
 
-    private static FloodwatchConfig config(String prefix, String bootstrap, Path workDir, Map<String, String> settings) {
-        Map<String, Object> values = new HashMap<>(settings);
-        values.put(FloodwatchConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        values.put(FloodwatchConfig.APPLICATION_ID_CONFIG, prefix);
-        values.put(FloodwatchConfig.DATA_DIR_CONFIG, workDir.resolve(prefix).toString());
-        for (String key : List.of(FloodwatchConfig.TOPIC_REQUESTS_CONFIG, FloodwatchConfig.TOPIC_REQUESTS_JSON_CONFIG,
-            FloodwatchConfig.TOPIC_REQUESTS_DLQ_CONFIG, FloodwatchConfig.TOPIC_ENDPOINT_RATES_CONFIG,
-            FloodwatchConfig.TOPIC_ANOMALIES_CONFIG, FloodwatchConfig.TOPIC_MITIGATIONS_CONFIG,
-            FloodwatchConfig.TOPIC_DETECTOR_CONTROL_CONFIG)) {
-            values.put(key, prefix + "-" + FloodwatchConfig.definition().defaultValues().get(key));
-        }
-        return new FloodwatchConfig(values);
-    }
-
     private static void publish(TrafficSource traffic, Pacer pacer, String bootstrap, String topic,
                                 Map<String, Long> firstPublished) throws InterruptedException {
         try (RequestPublisher publisher = RequestPublisher.create(bootstrap, topic, Map.of())) {
@@ -96,8 +83,8 @@ final class EvaluationRun {
     /** Waits until the input is consumed and the commands topic has stopped growing. */
     private static void awaitQuiet(Admin admin, String group, Topics topics) throws Exception {
         long deadline = System.currentTimeMillis() + TIMEOUT_MS;
-        Map<TopicPartition, Long> inputEnd = endOffsets(admin, topics.requests().name());
-        while (!consumed(admin, group, inputEnd)) {
+        Map<TopicPartition, Long> inputEnd = GroupProgress.endOffsets(admin, topics.requests().name());
+        while (!GroupProgress.reached(admin, group, inputEnd)) {
             if (System.currentTimeMillis() > deadline) {
                 throw new IllegalStateException("the detector did not consume the traffic within " + TIMEOUT_MS / 1000 + " s");
             }
@@ -106,33 +93,13 @@ final class EvaluationRun {
         long last = -1;
         long stableSince = System.currentTimeMillis();
         while (System.currentTimeMillis() - stableSince < SETTLE_MS && System.currentTimeMillis() < deadline) {
-            long total = endOffsets(admin, topics.mitigations().name()).values().stream().mapToLong(Long::longValue).sum();
+            long total = GroupProgress.endOffsets(admin, topics.mitigations().name()).values().stream().mapToLong(Long::longValue).sum();
             if (total != last) {
                 last = total;
                 stableSince = System.currentTimeMillis();
             }
             TimeUnit.MILLISECONDS.sleep(250);
         }
-    }
-
-    private static boolean consumed(Admin admin, String group, Map<TopicPartition, Long> end) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-        for (Map.Entry<TopicPartition, Long> entry : end.entrySet()) {
-            OffsetAndMetadata offset = committed.get(entry.getKey());
-            if (entry.getValue() > 0 && (offset == null || offset.offset() < entry.getValue())) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-            .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-        Map<TopicPartition, Long> end = new HashMap<>();
-        admin.listOffsets(latest).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
-        return end;
     }
 
     /** Reads every committed command of a topic. */

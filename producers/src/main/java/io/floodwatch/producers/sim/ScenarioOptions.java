@@ -28,6 +28,17 @@ public record ScenarioOptions(long seed, long start, long durationMs, double bas
             List.of("BR", "IN", "VN"), List.of("US", "GB", "IN"), 3000);
     }
 
+    /**
+     * The defaults scaled to a duration: the attack (or crowd) runs from 40% to 80% of it, leaving a baseline
+     * before and a recovery after.
+     */
+    public static ScenarioOptions scaled(long seed, long start, long durationMs, double baseRate, double attackRate) {
+        ScenarioOptions defaults = defaults(start);
+        return new ScenarioOptions(seed, start, durationMs, baseRate, attackRate, durationMs * 2 / 5, durationMs * 2 / 5,
+            defaults.sources(), defaults.prefixes(), defaults.attackRegions(), defaults.crowdRegions(),
+            defaults.capacityPerSecond());
+    }
+
     /** Event time at which the attack starts. */
     public long attackStart() {
         return start + attackStartMs;
