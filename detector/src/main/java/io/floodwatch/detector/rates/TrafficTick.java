@@ -2,7 +2,6 @@ package io.floodwatch.detector.rates;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -114,14 +113,16 @@ public final class TrafficTick {
     }
 
     /**
-     * Drains everything added since the last drain into summaries, and forgets windows older than
-     * {@code oldestWindowKept}.
+     * Drains everything added since the last drain into summaries, oldest window first (downstream windowed
+     * aggregates treat a tick older than their stream time minus the grace period as late), and forgets windows
+     * older than {@code oldestWindowKept}.
      */
     public Summaries drain(long oldestWindowKept) {
         List<EndpointTick> endpoints = new ArrayList<>();
         List<SourceTick> sources = new ArrayList<>();
-        for (Iterator<Window> it = windows.values().iterator(); it.hasNext(); ) {
-            Window window = it.next();
+        List<Window> ordered = new ArrayList<>(windows.values());
+        ordered.sort(java.util.Comparator.comparingLong(w -> w.start));
+        for (Window window : ordered) {
             if (window.active) {
                 window.endpoints.forEach((route, accumulator) -> {
                     if (!accumulator.isEmpty()) {
@@ -136,7 +137,7 @@ public final class TrafficTick {
                 window.active = false;
             }
             if (window.start < oldestWindowKept) {
-                it.remove();
+                windows.remove(window.start);
                 if (window == last) {
                     last = null;
                 }

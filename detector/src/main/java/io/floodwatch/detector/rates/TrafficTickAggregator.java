@@ -44,6 +44,7 @@ public final class TrafficTickAggregator implements Processor<String, RequestEve
     private TrafficTick tick;
     private RouteNormalizer routes;
     private String sourceTopic;
+    private long tickStart = Long.MIN_VALUE;
 
     private TrafficTickAggregator(FloodwatchConfig config) {
         this.config = config;
@@ -83,6 +84,15 @@ public final class TrafficTickAggregator implements Processor<String, RequestEve
     public void process(Record<String, RequestEvent> record) {
         RequestEvent event = record.value();
         long timestamp = record.timestamp();
+        if (tickStart == Long.MIN_VALUE) {
+            tickStart = timestamp;
+        } else if (timestamp - tickStart >= windowSizeMs) {
+            // A tick spanning more than a window of event time (a backlog, a replay) is cut short by asking for a
+            // commit, so this task's summaries reach the windowed aggregates a window at a time rather than all at
+            // once, after those of other tasks have moved their stream time on.
+            context.commit();
+            tickStart = timestamp;
+        }
         Route route = routes.route(event.getMethod(), event.getPath(), tick.windowStart(timestamp));
         tick.add(event, route, timestamp);
         if (sourceTopic == null) {
@@ -91,6 +101,7 @@ public final class TrafficTickAggregator implements Processor<String, RequestEve
     }
 
     private void emit() {
+        tickStart = Long.MIN_VALUE;
         if (tick.isEmpty()) {
             return;
         }

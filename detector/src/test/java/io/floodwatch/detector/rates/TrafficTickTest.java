@@ -178,6 +178,21 @@ class TrafficTickTest {
         assertTrue(sources.stream().anyMatch(t -> t.getSource().equals("203.0.113.0/24") && t.getRequests() == 50));
     }
 
+    @Test
+    void shouldDrainTheOldestWindowFirstWhenATickSpansSeveralWindows() {
+        // Given: events arrive for windows 3, 1 and 2 in that order (a late gateway, a replay)
+        tick.add(event("203.0.113.1", 200, "CN"), users, T0 + 3 * WINDOW_MS);
+        tick.add(event("203.0.113.1", 200, "CN"), users, T0 + WINDOW_MS);
+        tick.add(event("203.0.113.1", 200, "CN"), users, T0 + 2 * WINDOW_MS);
+
+        // When
+        List<EndpointTick> endpoints = tick.drain(T0).endpoints();
+
+        // Then
+        assertEquals(List.of(T0 + WINDOW_MS, T0 + 2 * WINDOW_MS, T0 + 3 * WINDOW_MS),
+            endpoints.stream().map(EndpointTick::getWindowStart).toList());
+    }
+
     private static RequestEvent event(String ip, int status, String region) {
         return RequestEvent.newBuilder()
             .setTimestamp(T0)
