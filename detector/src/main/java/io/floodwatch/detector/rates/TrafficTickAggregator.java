@@ -38,6 +38,7 @@ public final class TrafficTickAggregator implements Processor<String, RequestEve
 
     private final FloodwatchConfig config;
     private final long windowSizeMs;
+    private final long maxTickSpanMs;
     private ProcessorContext<String, SpecificRecord> context;
     private InternalProcessorContext<String, SpecificRecord> internal;
     private ProcessorNode<?, ?, ?, ?> node;
@@ -49,6 +50,7 @@ public final class TrafficTickAggregator implements Processor<String, RequestEve
     private TrafficTickAggregator(FloodwatchConfig config) {
         this.config = config;
         this.windowSizeMs = config.getLong(FloodwatchConfig.WINDOW_SIZE_CONFIG);
+        this.maxTickSpanMs = Math.max(windowSizeMs, config.getLong(FloodwatchConfig.WINDOW_GRACE_CONFIG) / 2);
     }
 
     /** Supplier that also declares the commit hook store. */
@@ -86,10 +88,10 @@ public final class TrafficTickAggregator implements Processor<String, RequestEve
         long timestamp = record.timestamp();
         if (tickStart == Long.MIN_VALUE) {
             tickStart = timestamp;
-        } else if (timestamp - tickStart >= windowSizeMs) {
-            // A tick spanning more than a window of event time (a backlog, a replay) is cut short by asking for a
-            // commit, so this task's summaries reach the windowed aggregates a window at a time rather than all at
-            // once, after those of other tasks have moved their stream time on.
+        } else if (timestamp - tickStart >= maxTickSpanMs) {
+            // A tick spanning much event time (a backlog, a replay) is cut short by asking for a commit, so this
+            // task's summaries reach the windowed aggregates well within the grace period rather than all at once,
+            // after those of other tasks have moved their stream time on.
             context.commit();
             tickStart = timestamp;
         }
