@@ -113,6 +113,40 @@ public final class FloodwatchConfig extends AbstractConfig {
     private static final String REGISTRATION_USUAL_SHARE_DOC = "A region whose baseline share of registrations is at least this is a usual region.";
     public static final String REGISTRATION_TTL_CONFIG = "rule.registration.ttl.ms";
 
+    public static final String SOURCES_MEMORY_PERIOD_CONFIG = "sources.memory.period.ms";
+    private static final String SOURCES_MEMORY_PERIOD_DOC = "Generation of the memory of sources seen: a source is returning if it was seen in the previous generation, new otherwise.";
+    public static final String SOURCES_MEMORY_CAPACITY_CONFIG = "sources.memory.capacity";
+    private static final String SOURCES_MEMORY_CAPACITY_DOC = "Distinct sources per task and generation the memory of sources holds at 1% false positives (two Bloom filters of 1.2 bytes per source each); past it the error grows, memory does not.";
+
+    public static final String IP_FAILURE_RATE_CONFIG = "rule.source.ip.failures.per.second";
+    public static final String PREFIX_FAILURE_RATE_CONFIG = "rule.source.prefix.failures.per.second";
+    private static final String FAILURE_RATE_DOC = "4xx answers per second over a window above which a source (with the failure ratio below) is blocked.";
+    public static final String FAILURE_RATIO_CONFIG = "rule.source.failure.ratio";
+    private static final String FAILURE_RATIO_DOC = "Share of a source's requests answered 4xx at or above which its failures count against it.";
+
+    public static final String HEAVY_PREFIX_REQUESTS_CONFIG = "rule.endpoint.heavy.prefix.requests";
+    private static final String HEAVY_PREFIX_REQUESTS_DOC = "Requests in a window to one route from one prefix from which the prefix is heavy: evidence of concentration, and a target when the route is attacked.";
+    public static final String ATTACK_SCORE_CONFIG = "rule.endpoint.attack.score";
+    private static final String ATTACK_SCORE_DOC = "Evidence score (0-1) at or above which a surge is an attack rather than a flash crowd or overload.";
+    public static final String PREFIX_COMMANDS_MAX_CONFIG = "rule.endpoint.prefix.commands.max";
+    private static final String PREFIX_COMMANDS_MAX_DOC = "Most heavy prefixes named in commands for one attacked route and window.";
+    public static final String CAPACITIES_CONFIG = "rule.endpoint.capacities";
+    private static final String CAPACITIES_DOC = "Capacity of routes, as 'METHOD /route=requests per second' entries; legitimate traffic above it is overload, throttled to the capacity.";
+
+    public static final String BASELINE_WARMUP_CONFIG = "baseline.warmup.ms";
+    private static final String BASELINE_WARMUP_DOC = "Event time a route's baseline must have learned before baseline-relative verdicts are enforced; before that they are DRY_RUN. Absolute per-source limits act from the start.";
+
+    public static final String DRY_RUN_RULES_CONFIG = "mitigation.dry.run.rules";
+    private static final String DRY_RUN_RULES_DOC = "Rule ids whose commands are published as DRY_RUN (detected, never enforced).";
+    public static final String ALLOWLIST_CONFIG = "mitigation.allowlist";
+    private static final String ALLOWLIST_DOC = "Never blocked, throttled or restricted: IPs, CIDRs, 'account:ID' and 'region:XX' entries (allowlisted regions are always allowed to register).";
+    public static final String BLAST_RADIUS_CONFIG = "mitigation.blast.radius.max";
+    private static final String BLAST_RADIUS_DOC = "A command that would act on more than this share of its target's baseline legitimate traffic is not enforced but raised for a human.";
+    public static final String OFFENCE_MEMORY_CONFIG = "mitigation.offence.memory.ms";
+    private static final String OFFENCE_MEMORY_DOC = "Event time a lifted target is remembered: a repeat offender is escalated (THROTTLE becomes BLOCK, lifetimes double).";
+    public static final String TTL_MAX_CONFIG = "mitigation.ttl.max.ms";
+    private static final String TTL_MAX_DOC = "Longest lifetime an escalated command gets.";
+
     public static final String LIFT_AFTER_CONFIG = "mitigation.lift.after.ms";
     private static final String LIFT_AFTER_DOC = "Event time without a rule asking for a command after which it is lifted.";
 
@@ -164,7 +198,22 @@ public final class FloodwatchConfig extends AbstractConfig {
         .define(REGISTRATION_FOREIGN_SHARE_CONFIG, Type.DOUBLE, 0.5, Range.between(0.0, 1.0), Importance.HIGH, REGISTRATION_FOREIGN_SHARE_DOC)
         .define(REGISTRATION_USUAL_SHARE_CONFIG, Type.DOUBLE, 0.05, Range.between(0.0, 1.0), Importance.MEDIUM, REGISTRATION_USUAL_SHARE_DOC)
         .define(REGISTRATION_TTL_CONFIG, Type.LONG, 3_600_000L, Range.atLeast(1_000), Importance.MEDIUM, TTL_DOC)
-        .define(LIFT_AFTER_CONFIG, Type.LONG, 30_000L, Range.atLeast(1_000), Importance.MEDIUM, LIFT_AFTER_DOC);
+        .define(LIFT_AFTER_CONFIG, Type.LONG, 30_000L, Range.atLeast(1_000), Importance.MEDIUM, LIFT_AFTER_DOC)
+        .define(SOURCES_MEMORY_PERIOD_CONFIG, Type.LONG, 86_400_000L, Range.atLeast(60_000), Importance.LOW, SOURCES_MEMORY_PERIOD_DOC)
+        .define(SOURCES_MEMORY_CAPACITY_CONFIG, Type.LONG, 1_000_000L, Range.between(1_000, 1_000_000_000), Importance.LOW, SOURCES_MEMORY_CAPACITY_DOC)
+        .define(IP_FAILURE_RATE_CONFIG, Type.DOUBLE, 0.5, Range.atLeast(0.01), Importance.HIGH, FAILURE_RATE_DOC)
+        .define(PREFIX_FAILURE_RATE_CONFIG, Type.DOUBLE, 0.8, Range.atLeast(0.01), Importance.HIGH, FAILURE_RATE_DOC)
+        .define(FAILURE_RATIO_CONFIG, Type.DOUBLE, 0.5, Range.between(0.0, 1.0), Importance.MEDIUM, FAILURE_RATIO_DOC)
+        .define(HEAVY_PREFIX_REQUESTS_CONFIG, Type.LONG, 20L, Range.atLeast(2), Importance.MEDIUM, HEAVY_PREFIX_REQUESTS_DOC)
+        .define(ATTACK_SCORE_CONFIG, Type.DOUBLE, 0.4, Range.between(0.0, 1.0), Importance.HIGH, ATTACK_SCORE_DOC)
+        .define(PREFIX_COMMANDS_MAX_CONFIG, Type.INT, 64, Range.between(0, 10_000), Importance.MEDIUM, PREFIX_COMMANDS_MAX_DOC)
+        .define(CAPACITIES_CONFIG, Type.LIST, "", Importance.MEDIUM, CAPACITIES_DOC)
+        .define(BASELINE_WARMUP_CONFIG, Type.LONG, 180_000L, Range.atLeast(0), Importance.HIGH, BASELINE_WARMUP_DOC)
+        .define(DRY_RUN_RULES_CONFIG, Type.LIST, "", Importance.HIGH, DRY_RUN_RULES_DOC)
+        .define(ALLOWLIST_CONFIG, Type.LIST, "", Importance.HIGH, ALLOWLIST_DOC)
+        .define(BLAST_RADIUS_CONFIG, Type.DOUBLE, 0.2, Range.between(0.0, 1.0), Importance.HIGH, BLAST_RADIUS_DOC)
+        .define(OFFENCE_MEMORY_CONFIG, Type.LONG, 86_400_000L, Range.atLeast(0), Importance.MEDIUM, OFFENCE_MEMORY_DOC)
+        .define(TTL_MAX_CONFIG, Type.LONG, 86_400_000L, Range.atLeast(1_000), Importance.MEDIUM, TTL_MAX_DOC);
 
     /** Creates a configuration from raw key/values; throws {@link ConfigException} naming a bad key. */
     public FloodwatchConfig(Map<?, ?> originals) {

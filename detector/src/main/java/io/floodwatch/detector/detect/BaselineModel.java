@@ -13,38 +13,86 @@ import io.floodwatch.schema.serde.FloodwatchSchemas;
 
 /**
  * Learns a route's baseline from its closed windows: an exponentially weighted mean and variance of the
- * request count per window, and an exponentially weighted region mix. Pure logic over
+ * request count per window, the same mean for each hour of the day (so a surge that comes every day at nine is
+ * expected), an exponentially weighted region mix, and exponentially weighted shares of the evidence the rules weigh
+ * (4xx answers, scripted user agents, requests from heavy prefixes, requests from new sources). Pure logic over
  * {@link EndpointBaseline} values.
  *
  * <p>Updates of windows still open (stream time has not passed their end plus the grace period) are kept
  * apart, each with its latest count; a window is folded into the baseline only once it is closed, in window
  * order, so updates arriving out of order from different upstream tasks (a replay at full speed) are neither
- * lost nor learned twice. Rules compare an open window with a baseline that excludes it. Windows judged
- * anomalous are not learned, so an attack does not teach the baseline that attacks are normal. Windows
- * without traffic between two folded windows count as zeros (at most {@value #MAX_GAP_WINDOWS}).
+ * lost nor learned twice. Rules compare an open window with a baseline that excludes it. Windows judged an
+ * attack are not learned, so an attack does not teach the baseline that attacks are normal; a flash crowd is
+ * learned, since real users are the new normal. Windows without traffic between two folded windows count as zeros
+ * (at most {@value #MAX_GAP_WINDOWS}). A baseline is warm once it has learned {@code warmupMs} of event time.
  */
 public final class BaselineModel {
 
     static final int MAX_GAP_WINDOWS = 60;
     static final int MAX_REGIONS = 32;
     static final double MIN_REGION_SHARE = 0.001;
+    static final int HOURS = 24;
+    private static final long HOUR_MS = 3_600_000L;
 
     private final double alpha;
     private final long windowSizeMs;
     private final long graceMs;
     private final int maxOpenWindows;
+    private final long heavyPrefixRequests;
+    private final int minWindows;
+    private final long warmupWindows;
 
     /**
      * @param alpha weight of the newest window
      * @param windowSizeMs window size
      * @param graceMs grace period of the windows
+     * @param heavyPrefixRequests requests in a window from one prefix from which the prefix is heavy
+     * @param minWindows windows an hour of the day must have learned before its own mean is used
+     * @param warmupMs event time a baseline must have learned to be warm
      */
-    public BaselineModel(double alpha, long windowSizeMs, long graceMs) {
+    public BaselineModel(double alpha, long windowSizeMs, long graceMs, long heavyPrefixRequests, int minWindows,
+                         long warmupMs) {
         FloodwatchSchemas.trustGeneratedClasses();
         this.alpha = alpha;
         this.windowSizeMs = windowSizeMs;
         this.graceMs = graceMs;
         this.maxOpenWindows = (int) (graceMs / windowSizeMs) + 3;
+        this.heavyPrefixRequests = heavyPrefixRequests;
+        this.minWindows = minWindows;
+        this.warmupWindows = (warmupMs + windowSizeMs - 1) / windowSizeMs;
+    }
+
+    /** Whether a baseline has learned long enough for its verdicts to be enforced. */
+    public boolean isWarm(EndpointBaseline baseline) {
+        return baseline.getWindows() >= warmupWindows;
+    }
+
+    /**
+     * Requests expected in the window starting at {@code windowStart}: the mean, or the mean of the same hour of
+     * the day when that hour has learned enough windows and is busier.
+     */
+    public double expectedRequests(EndpointBaseline baseline, long windowStart) {
+        int hour = hourOfDay(windowStart);
+        if (baseline.getHourlyWindows().size() == HOURS && baseline.getHourlyWindows().get(hour) >= minWindows) {
+            return Math.max(baseline.getMeanRequests(), baseline.getHourlyMeans().get(hour));
+        }
+        return baseline.getMeanRequests();
+    }
+
+    /** Requests of a window that came from heavy prefixes. */
+    public long heavyPrefixRequests(EndpointRate rate) {
+        long heavy = 0;
+        for (long count : rate.getTopPrefixes().values()) {
+            if (count >= heavyPrefixRequests) {
+                heavy += count;
+            }
+        }
+        return heavy;
+    }
+
+    /** Whether a prefix's count in a window makes it heavy. */
+    public boolean isHeavy(long prefixRequests) {
+        return prefixRequests >= heavyPrefixRequests;
     }
 
     /**
@@ -66,12 +114,18 @@ public final class BaselineModel {
         List<OpenWindow> open = new ArrayList<>(baseline.getOpen());
         OpenWindow window = find(open, rate.getWindowStart());
         if (window == null) {
-            open.add(OpenWindow.newBuilder().setStart(rate.getWindowStart()).setRequests(rate.getRequests())
-                .setRegionCounts(new HashMap<>(rate.getRegionCounts())).setAnomalous(false).build());
+            window = OpenWindow.newBuilder().setStart(rate.getWindowStart()).setRequests(-1)
+                .setRegionCounts(new HashMap<>()).setAnomalous(false).build();
+            open.add(window);
             open.sort(Comparator.comparingLong(OpenWindow::getStart));
-        } else if (rate.getRequests() >= window.getRequests()) {
+        }
+        if (rate.getRequests() >= window.getRequests()) {
             window.setRequests(rate.getRequests());
             window.setRegionCounts(new HashMap<>(rate.getRegionCounts()));
+            window.setClientErrors(rate.getClientErrors());
+            window.setScriptedRequests(rate.getScriptedRequests());
+            window.setHeavyPrefixRequests(heavyPrefixRequests(rate));
+            window.setNewSourceRequests(rate.getNewSourceRequests());
         }
         EndpointBaseline.Builder builder = EndpointBaseline.newBuilder(baseline);
         int folded = 0;
@@ -107,8 +161,43 @@ public final class BaselineModel {
         }
         if (!window.getAnomalous()) {
             learn(baseline, window.getRequests(), window.getRegionCounts());
+            learnEvidence(baseline, window);
+            learnHour(baseline, window);
         }
         baseline.setFoldedUntil(window.getStart() + windowSizeMs);
+    }
+
+    private void learnEvidence(EndpointBaseline.Builder baseline, OpenWindow window) {
+        double requests = window.getRequests();
+        if (requests <= 0) {
+            return;
+        }
+        double weight = baseline.getWindows() <= 1 ? 1.0 : alpha;
+        baseline.setFailureShare(ewma(baseline.getFailureShare(), window.getClientErrors() / requests, weight));
+        baseline.setScriptedShare(ewma(baseline.getScriptedShare(), window.getScriptedRequests() / requests, weight));
+        baseline.setConcentration(ewma(baseline.getConcentration(), window.getHeavyPrefixRequests() / requests, weight));
+        baseline.setNewSourceShare(ewma(baseline.getNewSourceShare(), window.getNewSourceRequests() / requests, weight));
+    }
+
+    private void learnHour(EndpointBaseline.Builder baseline, OpenWindow window) {
+        List<Double> means = new ArrayList<>(baseline.getHourlyMeans());
+        List<Long> counts = new ArrayList<>(baseline.getHourlyWindows());
+        while (means.size() < HOURS) {
+            means.add(0.0);
+            counts.add(0L);
+        }
+        int hour = hourOfDay(window.getStart());
+        means.set(hour, counts.get(hour) == 0 ? window.getRequests() : ewma(means.get(hour), window.getRequests(), alpha));
+        counts.set(hour, counts.get(hour) + 1);
+        baseline.setHourlyMeans(means).setHourlyWindows(counts);
+    }
+
+    private static double ewma(double mean, double value, double weight) {
+        return mean + weight * (value - mean);
+    }
+
+    private static int hourOfDay(long timestamp) {
+        return (int) (Math.floorMod(timestamp, 24 * HOUR_MS) / HOUR_MS);
     }
 
     private void learn(EndpointBaseline.Builder baseline, long requests, Map<String, Long> regionCounts) {
@@ -153,6 +242,7 @@ public final class BaselineModel {
 
     private static EndpointBaseline newBaseline(String route) {
         return EndpointBaseline.newBuilder().setRoute(route).setWindows(0).setMeanRequests(0).setVarianceRequests(0)
-            .setRegionShares(new HashMap<>()).setFoldedUntil(0).setOpen(new ArrayList<>()).build();
+            .setRegionShares(new HashMap<>()).setFoldedUntil(0).setOpen(new ArrayList<>())
+            .setHourlyMeans(new ArrayList<>()).setHourlyWindows(new ArrayList<>()).build();
     }
 }

@@ -1,7 +1,5 @@
 package io.floodwatch.detector.detect;
 
-import java.util.Optional;
-
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -14,7 +12,8 @@ import io.floodwatch.schema.MitigationCandidate;
 
 /**
  * Detect, per endpoint: keeps each route's learned baseline ({@link BaselineModel}) and evaluates every update
- * of an open window with {@link EndpointRules}. Each time windows close it also emits a heartbeat, which
+ * of an open window with {@link EndpointRules}: attack, overload or flash crowd. A window judged an attack is not
+ * learned. Each time windows close it also emits a heartbeat, which
  * carries stream time to every planner partition so that lifts happen even when no rule fires.
  *
  * <p>In: windowed route → {@link EndpointRate} updates. Out: target key → {@link MitigationCandidate}.
@@ -59,10 +58,11 @@ public final class EndpointAnomalyDetector implements Processor<Windowed<String>
         if (observation.foldedWindows() > 0) {
             context.forward(new Record<>(Candidates.heartbeat(now).getKey(), Candidates.heartbeat(now), record.timestamp()));
         }
-        Optional<MitigationCandidate> candidate = rules.evaluate(baseline, rate, record.timestamp());
-        if (candidate.isPresent()) {
-            baseline = model.markAnomalous(baseline, rate.getWindowStart());
-            context.forward(new Record<>(candidate.get().getKey(), candidate.get(), record.timestamp()));
+        for (MitigationCandidate candidate : rules.evaluate(baseline, rate, record.timestamp())) {
+            if (EndpointRules.ATTACK.equals(candidate.getVerdict())) {
+                baseline = model.markAnomalous(baseline, rate.getWindowStart());
+            }
+            context.forward(new Record<>(candidate.getKey(), candidate, record.timestamp()));
         }
         baselines.put(route, baseline);
     }

@@ -1,11 +1,14 @@
 package io.floodwatch.detector.detect;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
+
+import org.apache.kafka.common.config.ConfigException;
 
 import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.detector.rates.RouteClassifier;
@@ -16,25 +19,49 @@ import io.floodwatch.schema.MitigationCandidate;
 import io.floodwatch.schema.MitigationScope;
 
 /**
- * The baseline-relative endpoint rules, as pure functions of a route's baseline and its open window:
+ * The baseline-relative endpoint rules, as pure functions of a route's baseline and its open window. A route
+ * surges when its window count passes its expected count (the baseline, or the same hour's) times a factor and by
+ * 4 standard deviations; {@link EndpointEvidence} then weighs whether the surge is an attack, and the verdict
+ * decides the commands:
  * <ul>
- *   <li>{@value #REGISTRATION_RULE}: a registration route surging above its baseline with most of the surge from
- *       regions outside the usual mix → RESTRICT_REGISTRATION to the usual regions (login and every other route
- *       are left alone);</li>
- *   <li>{@value #SURGE_RULE}: any route far above its baseline (factor and 4 standard deviations) → THROTTLE the
- *       endpoint to its baseline rate times the configured headroom.</li>
+ *   <li>{@code attack}: the narrowest commands that stop it. Every heavy prefix of the surge is BLOCKED
+ *       ({@value #ATTACK_RULE}), unless it carries no more than twice what heavy prefixes usually carried; a registration route whose surge comes mostly from outside the usual regions is
+ *       restricted to the usual regions ({@value #REGISTRATION_RULE}; login and every other route are left alone);
+ *       only if these explain less than half of the surge is the endpoint THROTTLED to its expected rate times the
+ *       headroom ({@value #SURGE_RULE}), which the planner holds for a human when it would hit too much legitimate
+ *       traffic.</li>
+ *   <li>{@code overload}: real users above the route's configured capacity get a fair-share THROTTLE at the
+ *       capacity ({@value #OVERLOAD_RULE}).</li>
+ *   <li>{@code flash-crowd}: real users, within capacity: observed and reported, never acted on.</li>
  * </ul>
- * No rule acts before the route has {@code baseline.min.windows} completed windows.
+ * No rule acts before the route has {@code baseline.min.windows} completed windows; every verdict carries whether
+ * the baseline is past its warm-up, and the planner makes commands of a cold baseline DRY_RUN.
  */
 public final class EndpointRules {
 
+    /** Id of the rule naming the heavy prefixes of an attack. */
+    public static final String ATTACK_RULE = "endpoint-attack";
     /** Id of the endpoint surge rule. */
     public static final String SURGE_RULE = "endpoint-surge";
     /** Id of the registration region-shift rule. */
     public static final String REGISTRATION_RULE = "registration-region-shift";
+    /** Id of the overload rule. */
+    public static final String OVERLOAD_RULE = "endpoint-overload";
+    /** Id of the flash-crowd observation. */
+    public static final String FLASH_CROWD_RULE = "flash-crowd";
+
+    /** Verdicts. */
+    public static final String ATTACK = "attack";
+    /** Real users above capacity. */
+    public static final String OVERLOAD = "overload";
+    /** Real users within capacity. */
+    public static final String FLASH_CROWD = "flash-crowd";
 
     private static final double SIGMAS = 4.0;
+    private static final double EXPLAINED = 0.5;
 
+    private final BaselineModel model;
+    private final EndpointEvidence evidence;
     private final RouteClassifier classifier;
     private final double windowSeconds;
     private final int minWindows;
@@ -47,9 +74,15 @@ public final class EndpointRules {
     private final double foreignShare;
     private final double usualShare;
     private final long registrationTtlMs;
+    private final double attackScore;
+    private final int prefixCommandsMax;
+    private final long sourceTtlMs;
+    private final Map<String, Double> capacities;
 
     /** Rules with thresholds from the configuration. */
-    public EndpointRules(FloodwatchConfig config) {
+    public EndpointRules(FloodwatchConfig config, BaselineModel model) {
+        this.model = model;
+        this.evidence = new EndpointEvidence(model);
         this.classifier = RouteClassifier.from(config);
         this.windowSeconds = config.getLong(FloodwatchConfig.WINDOW_SIZE_CONFIG) / 1000.0;
         this.minWindows = config.getInt(FloodwatchConfig.BASELINE_MIN_WINDOWS_CONFIG);
@@ -62,6 +95,10 @@ public final class EndpointRules {
         this.foreignShare = config.getDouble(FloodwatchConfig.REGISTRATION_FOREIGN_SHARE_CONFIG);
         this.usualShare = config.getDouble(FloodwatchConfig.REGISTRATION_USUAL_SHARE_CONFIG);
         this.registrationTtlMs = config.getLong(FloodwatchConfig.REGISTRATION_TTL_CONFIG);
+        this.attackScore = config.getDouble(FloodwatchConfig.ATTACK_SCORE_CONFIG);
+        this.prefixCommandsMax = config.getInt(FloodwatchConfig.PREFIX_COMMANDS_MAX_CONFIG);
+        this.sourceTtlMs = config.getLong(FloodwatchConfig.SOURCE_TTL_CONFIG);
+        this.capacities = capacities(config.getList(FloodwatchConfig.CAPACITIES_CONFIG));
     }
 
     /**
@@ -70,81 +107,147 @@ public final class EndpointRules {
      * @param baseline the baseline, excluding the open window
      * @param rate the open window's aggregate so far
      * @param detectedAt stream time
+     * @return the candidates: commands for an attack or an overload, an observation for a flash crowd, or none
      */
-    public Optional<MitigationCandidate> evaluate(EndpointBaseline baseline, EndpointRate rate, long detectedAt) {
+    public List<MitigationCandidate> evaluate(EndpointBaseline baseline, EndpointRate rate, long detectedAt) {
         if (baseline.getWindows() < minWindows) {
-            return Optional.empty();
+            return List.of();
         }
         String route = rate.getRoute();
-        if (classifier.isRegistration(route)) {
-            Optional<MitigationCandidate> restriction = registrationRegionShift(baseline, rate, detectedAt);
-            if (restriction.isPresent()) {
-                return restriction;
+        boolean registration = classifier.isRegistration(route);
+        long requests = rate.getRequests();
+        double expected = model.expectedRequests(baseline, rate.getWindowStart());
+        double factor = registration ? registrationFactor : surgeFactor;
+        long minRequests = registration ? registrationMinRequests : surgeMinRequests;
+        double threshold = Math.max(factor * Math.max(expected, 1.0), expected + SIGMAS * BaselineModel.standardDeviation(baseline));
+        if (requests < minRequests || requests <= threshold) {
+            return List.of();
+        }
+        List<String> usual = usualRegions(baseline);
+        EndpointEvidence.Assessment assessment = evidence.assess(baseline, rate, usual);
+        Map<String, Double> figures = new LinkedHashMap<>();
+        figures.put("requests", (double) requests);
+        figures.put("expectedRequests", expected);
+        figures.put("baselineStdDev", BaselineModel.standardDeviation(baseline));
+        figures.put("surgeRatio", requests / Math.max(expected, 1.0));
+        figures.putAll(assessment.evidence());
+        String surge = String.format(Locale.ROOT, "%s at %.1fx its expected rate (%d requests in the window, expected %.1f)",
+            route, requests / Math.max(expected, 1.0), requests, expected);
+        boolean warm = model.isWarm(baseline);
+        List<MitigationCandidate> candidates;
+        if (assessment.score() >= attackScore) {
+            candidates = attack(baseline, rate, detectedAt, usual, expected, figures,
+                surge + "; attack: " + assessment.explanation(), registration);
+        } else {
+            double capacity = capacities.getOrDefault(route, 0.0);
+            if (capacity > 0 && requests / windowSeconds > capacity) {
+                candidates = List.of(Candidates.of(OVERLOAD_RULE, MitigationAction.THROTTLE, MitigationScope.ENDPOINT, route,
+                    null, capacity, detectedAt, surgeTtlMs, surge + String.format(Locale.ROOT,
+                        "; overload: legitimate traffic above the capacity of %.0f/s (%s)", capacity, assessment.explanation()),
+                    withCapacity(figures, capacity)));
+                candidates.get(0).setVerdict(OVERLOAD);
+            } else {
+                MitigationCandidate observation = Candidates.of(FLASH_CROWD_RULE, MitigationAction.UNKNOWN,
+                    MitigationScope.ENDPOINT, route, null, null, detectedAt, surgeTtlMs,
+                    surge + "; flash crowd: " + assessment.explanation() + ", nothing to act on", figures);
+                observation.setVerdict(FLASH_CROWD);
+                candidates = List.of(observation);
             }
         }
-        return surge(baseline, rate, detectedAt);
+        for (MitigationCandidate candidate : candidates) {
+            candidate.setBaselineRelative(true);
+            candidate.setWarm(warm);
+        }
+        return candidates;
     }
 
-    private Optional<MitigationCandidate> registrationRegionShift(EndpointBaseline baseline, EndpointRate rate, long detectedAt) {
+    private List<MitigationCandidate> attack(EndpointBaseline baseline, EndpointRate rate, long detectedAt, List<String> usual,
+                                             double expected, Map<String, Double> figures, String reason,
+                                             boolean registration) {
+        List<MitigationCandidate> candidates = new ArrayList<>();
         long requests = rate.getRequests();
-        double mean = baseline.getMeanRequests();
-        if (requests < registrationMinRequests || requests <= registrationFactor * Math.max(mean, 1.0)) {
-            return Optional.empty();
+        double explained = 0;
+        List<Map.Entry<String, Long>> heavy = new ArrayList<>();
+        // a prefix that alone carries no more than twice what all heavy prefixes usually carried (a busy NAT of real
+        // users) is left alone: it is part of the baseline, not of the surge
+        double usualHeavy = 2 * baseline.getConcentration() * expected;
+        rate.getTopPrefixes().forEach((prefix, count) -> {
+            if (model.isHeavy(count) && count > usualHeavy) {
+                heavy.add(Map.entry(prefix, count));
+            }
+        });
+        heavy.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()));
+        for (Map.Entry<String, Long> prefix : heavy.subList(0, Math.min(prefixCommandsMax, heavy.size()))) {
+            explained += prefix.getValue();
+            Map<String, Double> evidence = new LinkedHashMap<>(figures);
+            evidence.put("prefixRequests", (double) prefix.getValue());
+            candidates.add(Candidates.of(ATTACK_RULE, MitigationAction.BLOCK, MitigationScope.SOURCE_PREFIX, prefix.getKey(),
+                null, null, detectedAt, sourceTtlMs, String.format(Locale.ROOT, "%s sent %d requests to %s in the window; %s",
+                    prefix.getKey(), prefix.getValue(), rate.getRoute(), reason), evidence));
         }
+        if (registration && !usual.isEmpty()) {
+            double foreign = requests - EndpointEvidence.fromRegions(rate, usual);
+            if (foreign / requests >= foreignShare) {
+                explained = Math.max(explained, foreign);
+                double usualTotal = 0;
+                for (String region : usual) {
+                    usualTotal += baseline.getRegionShares().getOrDefault(region, 0.0);
+                }
+                MitigationCandidate restriction = Candidates.of(REGISTRATION_RULE, MitigationAction.RESTRICT_REGISTRATION,
+                    MitigationScope.ENDPOINT, rate.getRoute(), usual, null, detectedAt, registrationTtlMs,
+                    String.format(Locale.ROOT, "registrations restricted to the usual regions %s: %.0f%% come from elsewhere; %s",
+                        usual, foreign / requests * 100, reason), figures);
+                restriction.setBlastRadius(Math.max(0, 1 - usualTotal));
+                candidates.add(restriction);
+            }
+        }
+        if (explained < EXPLAINED * (requests - expected)) {
+            double limit = Math.max(expected, surgeMinRequests / surgeFactor) * throttleHeadroom / windowSeconds;
+            MitigationCandidate throttle = Candidates.of(SURGE_RULE, MitigationAction.THROTTLE, MitigationScope.ENDPOINT,
+                rate.getRoute(), null, limit, detectedAt, surgeTtlMs,
+                "the attack is too spread out to name its sources; " + reason, figures);
+            throttle.setBlastRadius(Math.max(0, 1 - limit * windowSeconds / requests));
+            candidates.add(throttle);
+        }
+        return candidates;
+    }
+
+    private List<String> usualRegions(EndpointBaseline baseline) {
         List<String> usual = new ArrayList<>();
         baseline.getRegionShares().forEach((region, share) -> {
             if (share >= usualShare && !"other".equals(region) && !"ZZ".equals(region)) {
                 usual.add(region);
             }
         });
-        if (usual.isEmpty()) {
-            return Optional.empty();
-        }
         usual.sort(null);
-        long fromUsual = 0;
-        for (String region : usual) {
-            fromUsual += rate.getRegionCounts().getOrDefault(region, 0L);
-        }
-        double foreign = 1.0 - (double) fromUsual / requests;
-        if (foreign < foreignShare) {
-            return Optional.empty();
-        }
-        Map<String, Double> evidence = new LinkedHashMap<>();
-        evidence.put("requests", (double) requests);
-        evidence.put("baselineMean", mean);
-        evidence.put("surgeRatio", requests / Math.max(mean, 1.0));
-        evidence.put("foreignShare", foreign);
-        evidence.put("distinctSources", (double) rate.getDistinctSources());
-        evidence.put("failureRatio", failureRatio(rate));
-        String reason = String.format(Locale.ROOT,
-            "registration surge %.1fx baseline, %.0f%% from regions outside the usual mix %s",
-            requests / Math.max(mean, 1.0), foreign * 100, usual);
-        return Optional.of(Candidates.of(REGISTRATION_RULE, MitigationAction.RESTRICT_REGISTRATION, MitigationScope.ENDPOINT,
-            rate.getRoute(), usual, null, detectedAt, registrationTtlMs, reason, evidence));
+        return usual;
     }
 
-    private Optional<MitigationCandidate> surge(EndpointBaseline baseline, EndpointRate rate, long detectedAt) {
-        long requests = rate.getRequests();
-        double mean = baseline.getMeanRequests();
-        double threshold = Math.max(surgeFactor * mean, mean + SIGMAS * BaselineModel.standardDeviation(baseline));
-        if (requests < surgeMinRequests || requests <= threshold) {
-            return Optional.empty();
-        }
-        double limit = Math.max(mean, surgeMinRequests / surgeFactor) * throttleHeadroom / windowSeconds;
-        Map<String, Double> evidence = new LinkedHashMap<>();
-        evidence.put("requests", (double) requests);
-        evidence.put("baselineMean", mean);
-        evidence.put("baselineStdDev", BaselineModel.standardDeviation(baseline));
-        evidence.put("surgeRatio", requests / Math.max(mean, 1.0));
-        evidence.put("distinctSources", (double) rate.getDistinctSources());
-        evidence.put("failureRatio", failureRatio(rate));
-        String reason = String.format(Locale.ROOT, "endpoint at %.1fx its baseline (%d requests in the window, baseline %.1f)",
-            requests / Math.max(mean, 1.0), requests, mean);
-        return Optional.of(Candidates.of(SURGE_RULE, MitigationAction.THROTTLE, MitigationScope.ENDPOINT, rate.getRoute(),
-            null, limit, detectedAt, surgeTtlMs, reason, evidence));
+    private static Map<String, Double> withCapacity(Map<String, Double> figures, double capacity) {
+        Map<String, Double> evidence = new LinkedHashMap<>(figures);
+        evidence.put("capacityPerSecond", capacity);
+        return evidence;
     }
 
-    private static double failureRatio(EndpointRate rate) {
-        return rate.getRequests() == 0 ? 0 : (double) (rate.getClientErrors() + rate.getServerErrors()) / rate.getRequests();
+    /** Parses {@code METHOD /route=rate} entries. */
+    static Map<String, Double> capacities(List<String> entries) {
+        Map<String, Double> capacities = new HashMap<>();
+        for (String entry : entries) {
+            int equals = entry.lastIndexOf('=');
+            try {
+                if (equals <= 0) {
+                    throw new NumberFormatException("no '='");
+                }
+                double rate = Double.parseDouble(entry.substring(equals + 1).strip());
+                if (!(rate > 0)) {
+                    throw new NumberFormatException("not positive");
+                }
+                capacities.put(entry.substring(0, equals).strip(), rate);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(FloodwatchConfig.CAPACITIES_CONFIG, entry,
+                    "expected 'METHOD /route=requests per second', e.g. 'POST /api/v1/chat/completions=3000'");
+            }
+        }
+        return capacities;
     }
 }

@@ -1,5 +1,8 @@
 package io.floodwatch.detector.evaluate;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import io.floodwatch.detector.ingest.IpAddress;
 import io.floodwatch.detector.rates.RouteClassifier;
 import io.floodwatch.detector.rates.RouteNormalizer;
@@ -12,7 +15,9 @@ import io.floodwatch.schema.RequestEvent;
 /**
  * What an enforcer would have done to one request given the commands in force: the command that blocks,
  * throttles or refuses it, if any. A registration restriction applies only to registrations from regions outside
- * its allowed list; every other command applies to every request of its target.
+ * its allowed list; a THROTTLE refuses only what exceeds its rate, through a token bucket per target (one second
+ * of burst, refilled in event time), as a gateway enforces it; a BLOCK refuses everything of its target.
+ * Requests must come in event-time order.
  */
 final class Enforcement {
 
@@ -20,6 +25,7 @@ final class Enforcement {
     private final RouteClassifier classifier;
     private final int ipv4PrefixLength;
     private final int ipv6PrefixLength;
+    private final Map<String, TokenBucket> buckets = new HashMap<>();
 
     Enforcement(ActiveCommands commands, RouteClassifier classifier, int ipv4PrefixLength, int ipv6PrefixLength) {
         this.commands = commands;
@@ -35,13 +41,13 @@ final class Enforcement {
         }
         long t = event.getTimestamp();
         String ip = event.getSourceIp();
-        MitigationCommand command = commands.at(SourceKeys.key(MitigationScope.SOURCE_IP, ip), t);
+        MitigationCommand command = refused(commands.at(SourceKeys.key(MitigationScope.SOURCE_IP, ip), t), t);
         if (command != null) {
             return command;
         }
         String prefix = prefix(ip);
         if (prefix != null) {
-            command = commands.at(SourceKeys.key(MitigationScope.SOURCE_PREFIX, prefix), t);
+            command = refused(commands.at(SourceKeys.key(MitigationScope.SOURCE_PREFIX, prefix), t), t);
             if (command != null) {
                 return command;
             }
@@ -52,11 +58,46 @@ final class Enforcement {
             return null;
         }
         if (command.getAction() != MitigationAction.RESTRICT_REGISTRATION) {
-            return command;
+            return refused(command, t);
         }
         boolean allowed = command.getAllowedRegions() != null && event.getRegion() != null
             && command.getAllowedRegions().contains(event.getRegion().toUpperCase(java.util.Locale.ROOT));
         return classifier.isRegistration(route) && !allowed ? command : null;
+    }
+
+    /** The command if it refuses a request at event time {@code t}: always for a BLOCK, past the rate for a THROTTLE. */
+    private MitigationCommand refused(MitigationCommand command, long t) {
+        if (command == null || command.getAction() != MitigationAction.THROTTLE || command.getRateLimitPerSecond() == null) {
+            return command;
+        }
+        double rate = command.getRateLimitPerSecond();
+        TokenBucket bucket = buckets.computeIfAbsent(SourceKeys.key(command.getScope(), command.getTarget()),
+            key -> new TokenBucket(rate, t));
+        return bucket.take(rate, t) ? null : command;
+    }
+
+    /** Tokens refilled at the command's rate in event time, at most one second's worth. */
+    private static final class TokenBucket {
+        private double tokens;
+        private long last;
+
+        TokenBucket(double rate, long t) {
+            this.tokens = Math.max(1, rate);
+            this.last = t;
+        }
+
+        boolean take(double rate, long t) {
+            double capacity = Math.max(1, rate);
+            if (t > last) {
+                tokens = Math.min(capacity, tokens + (t - last) * rate / 1000.0);
+                last = t;
+            }
+            if (tokens >= 1) {
+                tokens -= 1;
+                return true;
+            }
+            return false;
+        }
     }
 
     private String prefix(String ip) {

@@ -15,14 +15,18 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.floodwatch.detector.ingest.LogText;
+import io.floodwatch.detector.rates.SourceKeys;
+import io.floodwatch.schema.Anomaly;
 import io.floodwatch.schema.MitigationCandidate;
 import io.floodwatch.schema.MitigationCommand;
 import io.floodwatch.schema.MitigationState;
 
 /**
  * Mitigate: turns rules' candidates into commands, one target at a time, with {@link MitigationPolicy}:
- * issue, do not repeat, refresh before expiry, upgrade, and LIFT once the condition is over (checked on a
- * stream-time punctuation every second, so a replay lifts at the same event times as live traffic).
+ * issue (ENFORCE or DRY_RUN), hold back what is allowlisted or too broad, do not repeat, refresh before expiry,
+ * upgrade, escalate repeat offenders, and LIFT once the condition is over (checked on a stream-time punctuation
+ * every second, so a replay lifts at the same event times as live traffic).
  *
  * <p>In: target key → {@link MitigationCandidate} (heartbeats only advance stream time). Out: target key →
  * {@link MitigationCommand} and {@link io.floodwatch.schema.Anomaly}. Store: {@value #STORE}, target key →
@@ -58,34 +62,43 @@ public final class MitigationPlanner implements Processor<String, MitigationCand
         if (candidate.getHeartbeat()) {
             return;
         }
-        String key = record.key();
+        String key = MitigationPolicy.stateKey(candidate);
         long now = context.currentStreamTimeMs();
-        MitigationPolicy.Decision decision = policy.onCandidate(inForce.get(key), candidate, now, context.currentSystemTimeMs());
-        inForce.put(key, decision.state());
-        if (decision.command() != null) {
-            MitigationCommand command = decision.command();
-            LOG.info("{} {} {} ({}): {}", command.getAction(), command.getScope(), command.getTarget(), command.getRule(),
-                command.getReason());
-            context.forward(new Record<>(key, command, now));
-        }
-        if (decision.anomaly() != null) {
-            context.forward(new Record<>(key, decision.anomaly(), now));
-        }
+        apply(key, policy.onCandidate(inForce.get(key), candidate, now, context.currentSystemTimeMs()), now);
     }
 
     private void liftQuietTargets(long streamTime) {
-        List<KeyValue<String, MitigationCommand>> lifts = new ArrayList<>();
+        List<KeyValue<String, MitigationPolicy.Decision>> decisions = new ArrayList<>();
+        long wallClock = context.currentSystemTimeMs();
         try (KeyValueIterator<String, MitigationState> all = inForce.all()) {
             while (all.hasNext()) {
                 KeyValue<String, MitigationState> entry = all.next();
-                policy.liftIfQuiet(entry.value, streamTime, context.currentSystemTimeMs())
-                    .ifPresent(lift -> lifts.add(KeyValue.pair(entry.key, lift)));
+                MitigationPolicy.Decision decision = policy.onTick(entry.value, streamTime, wallClock);
+                if (decision != null) {
+                    decisions.add(KeyValue.pair(entry.key, decision));
+                }
             }
         }
-        for (KeyValue<String, MitigationCommand> lift : lifts) {
-            inForce.delete(lift.key);
-            LOG.info("LIFT {} {}: {}", lift.value.getScope(), lift.value.getTarget(), lift.value.getReason());
-            context.forward(new Record<>(lift.key, lift.value, streamTime));
+        for (KeyValue<String, MitigationPolicy.Decision> decision : decisions) {
+            apply(decision.key, decision.value, streamTime);
+        }
+    }
+
+    private void apply(String key, MitigationPolicy.Decision decision, long now) {
+        if (decision.state() == null) {
+            inForce.delete(key);
+        } else {
+            inForce.put(key, decision.state());
+        }
+        MitigationCommand command = decision.command();
+        if (command != null) {
+            LOG.info("{} {} {} {} ({}): {}", command.getAction(), command.getMode(), command.getScope(), command.getTarget(),
+                command.getRule(), LogText.bounded(command.getReason()));
+            context.forward(new Record<>(SourceKeys.key(command.getScope(), command.getTarget()), command, now));
+        }
+        Anomaly anomaly = decision.anomaly();
+        if (anomaly != null) {
+            context.forward(new Record<>(anomaly.getKey(), anomaly, now));
         }
     }
 }

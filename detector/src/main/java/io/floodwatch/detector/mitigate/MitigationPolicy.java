@@ -1,41 +1,88 @@
 package io.floodwatch.detector.mitigate;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
+import io.floodwatch.detector.config.FloodwatchConfig;
+import io.floodwatch.detector.detect.EndpointRules;
 import io.floodwatch.detector.rates.SourceKeys;
 import io.floodwatch.schema.Anomaly;
 import io.floodwatch.schema.MitigationAction;
 import io.floodwatch.schema.MitigationCandidate;
 import io.floodwatch.schema.MitigationCommand;
 import io.floodwatch.schema.MitigationMode;
+import io.floodwatch.schema.MitigationScope;
 import io.floodwatch.schema.MitigationState;
 import io.floodwatch.schema.serde.FloodwatchSchemas;
 
 /**
- * The lifecycle of commands, as pure functions: a candidate for a target with no command issues one; the same
- * command is not repeated while nothing changes (only re-issued with a later expiry once half its lifetime has
- * passed, so it never lapses during an ongoing attack); a stronger or different command replaces it; a weaker
- * one does not downgrade it; and once no rule has asked for it for {@code liftAfterMs} of event time, a LIFT
- * follows.
+ * The lifecycle of commands, as pure functions over a target's {@link MitigationState}:
+ * <ul>
+ *   <li><b>issue</b> a command for a rule's candidate, with the rule's mode: DRY_RUN when the rule is configured so,
+ *       or when a baseline-relative verdict comes from a baseline still warming up;</li>
+ *   <li><b>safety</b>: a target on the {@link Allowlist} gets no command, only an anomaly; a command that would act
+ *       on more than the blast-radius cap of its target's legitimate traffic is published DRY_RUN and raised for a
+ *       human; allowlisted regions are always allowed to register;</li>
+ *   <li><b>no flapping</b>: the same command is not repeated while nothing changes (only re-issued with a later
+ *       expiry once half its lifetime has passed); a weaker candidate never downgrades it; a LIFT comes only after
+ *       {@code liftAfterMs} of event time without any rule asking for it, times the target's offences;</li>
+ *   <li><b>escalation</b>: a lifted target is remembered for {@code offenceMemoryMs}; when it offends again, a
+ *       THROTTLE becomes a BLOCK and each offence doubles the lifetime, up to {@code ttlMaxMs};</li>
+ *   <li><b>observations</b> (a flash crowd) publish an anomaly once per episode and no command.</li>
+ * </ul>
+ * Every command and observation comes with an {@link Anomaly} saying what was decided and why.
  */
 public final class MitigationPolicy {
 
-    /** Verdict of every rule in this version. */
-    public static final String ATTACK = "attack";
+    /** Anomaly dispositions. */
+    public static final String ENFORCED = "ENFORCED";
+    /** Published, not to be enforced (rule in DRY_RUN or baseline warming up). */
+    public static final String DRY_RUN = "DRY_RUN";
+    /** Nothing called for: an observation such as a flash crowd. */
+    public static final String OBSERVED = "OBSERVED";
+    /** The target is allowlisted: no command. */
+    public static final String ALLOWLISTED = "ALLOWLISTED";
+    /** Above the blast-radius cap: published DRY_RUN, for a human to decide. */
+    public static final String BLAST_RADIUS = "BLAST_RADIUS";
 
     private static final double RATE_CHANGE = 0.25;
+    private static final String OBSERVATION_PREFIX = "observation:";
 
-    private final long liftAfterMs;
+    /**
+     * What the policy is configured with.
+     *
+     * @param liftAfterMs quiet event time after which a first offence is lifted
+     * @param dryRunRules rules whose commands are DRY_RUN
+     * @param allowlist never acted on
+     * @param blastRadiusMax largest share of a target's legitimate traffic a command may act on
+     * @param offenceMemoryMs how long a lifted target is remembered
+     * @param ttlMaxMs longest lifetime of an escalated command
+     */
+    public record Settings(long liftAfterMs, Set<String> dryRunRules, Allowlist allowlist, double blastRadiusMax,
+                           long offenceMemoryMs, long ttlMaxMs) {
 
-    /** @param liftAfterMs quiet event time after which a command is lifted */
-    public MitigationPolicy(long liftAfterMs) {
+        /** Settings from the configuration. */
+        public static Settings from(FloodwatchConfig config) {
+            return new Settings(config.getLong(FloodwatchConfig.LIFT_AFTER_CONFIG),
+                Set.copyOf(config.getList(FloodwatchConfig.DRY_RUN_RULES_CONFIG)),
+                Allowlist.parse(config.getList(FloodwatchConfig.ALLOWLIST_CONFIG)),
+                config.getDouble(FloodwatchConfig.BLAST_RADIUS_CONFIG), config.getLong(FloodwatchConfig.OFFENCE_MEMORY_CONFIG),
+                config.getLong(FloodwatchConfig.TTL_MAX_CONFIG));
+        }
+    }
+
+    private final Settings settings;
+
+    /** @param settings how the policy acts */
+    public MitigationPolicy(Settings settings) {
         FloodwatchSchemas.trustGeneratedClasses();
-        this.liftAfterMs = liftAfterMs;
+        this.settings = settings;
     }
 
     /**
@@ -48,40 +95,55 @@ public final class MitigationPolicy {
     public record Decision(MitigationState state, MitigationCommand command, Anomaly anomaly) {
     }
 
-    /** The decision for a rule's candidate at stream time {@code now} and wall-clock {@code wallClock}. */
-    public Decision onCandidate(MitigationState current, MitigationCandidate candidate, long now, long wallClock) {
-        if (current == null) {
-            MitigationCommand command = issue(candidate, now, wallClock);
-            return new Decision(new MitigationState(command, now), command, anomaly(candidate, command));
-        }
-        MitigationCommand active = current.getCommand();
-        long lastSeen = Math.max(current.getLastSeenAt(), now);
-        if (severity(candidate.getAction()) > severity(active.getAction()) || (candidate.getAction() == active.getAction()
-            && changed(active, candidate))) {
-            MitigationCommand command = issue(candidate, now, wallClock);
-            return new Decision(new MitigationState(command, lastSeen), command, anomaly(candidate, command));
-        }
-        long lifetime = active.getExpiresAt() - active.getDetectedAt();
-        if (active.getExpiresAt() - now < lifetime / 2) {
-            // detectedAt moves with the expiry so the lifetime stays the configured TTL instead of growing on every refresh
-            MitigationCommand refreshed = MitigationCommand.newBuilder(active)
-                .setDetectedAt(now)
-                .setIssuedAt(wallClock)
-                .setExpiresAt(now + lifetime)
-                .build();
-            return new Decision(new MitigationState(refreshed, lastSeen), refreshed, null);
-        }
-        return new Decision(new MitigationState(active, lastSeen), null, null);
+    /** The key under which a candidate's state is kept: observations apart from commands on the same target. */
+    public static String stateKey(MitigationCandidate candidate) {
+        return candidate.getAction() == MitigationAction.UNKNOWN ? OBSERVATION_PREFIX + candidate.getKey() : candidate.getKey();
     }
 
-    /** A LIFT if the target has been quiet long enough, at stream time {@code now}. */
-    public Optional<MitigationCommand> liftIfQuiet(MitigationState state, long now, long wallClock) {
+    /** The decision for a rule's candidate at stream time {@code now} and wall-clock {@code wallClock}. */
+    public Decision onCandidate(MitigationState current, MitigationCandidate candidate, long now, long wallClock) {
+        boolean active = current != null && !current.getLifted();
+        if (candidate.getAction() == MitigationAction.UNKNOWN) {
+            return observe(current, active, candidate, now, wallClock);
+        }
+        int offences = active ? current.getOffences() : repeatOffences(current, now) + 1;
+        MitigationAction action = escalate(candidate, offences);
+        String disposition = disposition(candidate);
+        MitigationMode mode = ENFORCED.equals(disposition) ? MitigationMode.ENFORCE : MitigationMode.DRY_RUN;
+        long ttl = Math.min(settings.ttlMaxMs(), candidate.getTtlMs() << Math.min(offences - 1, 20));
+        if (active) {
+            MitigationCommand existing = current.getCommand();
+            long lastSeen = Math.max(current.getLastSeenAt(), now);
+            if (!stronger(action, mode, candidate, existing)) {
+                return keepOrRefresh(current, existing, lastSeen, now, wallClock);
+            }
+        }
+        MitigationCommand command = issue(candidate, action, mode, ttl, now, wallClock);
+        MitigationState state = MitigationState.newBuilder().setCommand(command)
+            .setLastSeenAt(active ? Math.max(current.getLastSeenAt(), now) : now).setOffences(offences).setLifted(false)
+            .setLiftedAt(0).build();
+        boolean published = !ALLOWLISTED.equals(disposition);
+        return new Decision(state, published ? command : null, anomaly(candidate, published ? command : null, mode, disposition,
+            offences));
+    }
+
+    /**
+     * At stream time {@code now}: a LIFT if the target has been quiet long enough, forgetting a lifted target once
+     * its offence memory is over. Returns null when nothing changes.
+     */
+    public Decision onTick(MitigationState state, long now, long wallClock) {
+        if (state.getLifted()) {
+            return now - state.getLiftedAt() > settings.offenceMemoryMs() ? new Decision(null, null, null) : null;
+        }
         long quiet = now - state.getLastSeenAt();
-        if (quiet < liftAfterMs) {
-            return Optional.empty();
+        if (quiet < settings.liftAfterMs() * Math.max(1, state.getOffences())) {
+            return null;
         }
         MitigationCommand active = state.getCommand();
-        return Optional.of(MitigationCommand.newBuilder(active)
+        if (active.getAction() == MitigationAction.UNKNOWN) {
+            return new Decision(null, null, null);
+        }
+        MitigationCommand lift = MitigationCommand.newBuilder(active)
             .setCommandId(commandId(SourceKeys.key(active.getScope(), active.getTarget()), MitigationAction.LIFT, now))
             .setAction(MitigationAction.LIFT)
             .setAllowedRegions(null)
@@ -91,8 +153,77 @@ public final class MitigationPolicy {
             .setExpiresAt(now)
             .setReason("lifts " + active.getAction() + " " + active.getCommandId() + ": no rule has asked for it for "
                 + quiet / 1000 + " s")
-            .setEvidence(Map.of("quietSeconds", quiet / 1000.0))
-            .build());
+            .setEvidence(Map.of("quietSeconds", quiet / 1000.0, "offences", (double) state.getOffences()))
+            .build();
+        MitigationState lifted = MitigationState.newBuilder(state).setLifted(true).setLiftedAt(now).build();
+        return new Decision(lifted, lift, null);
+    }
+
+    private Decision observe(MitigationState current, boolean active, MitigationCandidate candidate, long now, long wallClock) {
+        if (active && candidate.getRule().equals(current.getCommand().getRule())) {
+            return new Decision(MitigationState.newBuilder(current).setLastSeenAt(Math.max(current.getLastSeenAt(), now)).build(),
+                null, null);
+        }
+        MitigationCommand observation = issue(candidate, MitigationAction.UNKNOWN, MitigationMode.DRY_RUN, candidate.getTtlMs(),
+            now, wallClock);
+        MitigationState state = MitigationState.newBuilder().setCommand(observation).setLastSeenAt(now).setOffences(1)
+            .setLifted(false).setLiftedAt(0).build();
+        return new Decision(state, null, anomaly(candidate, null, MitigationMode.DRY_RUN, OBSERVED, 1));
+    }
+
+    private Decision keepOrRefresh(MitigationState current, MitigationCommand existing, long lastSeen, long now, long wallClock) {
+        MitigationState.Builder kept = MitigationState.newBuilder(current).setLastSeenAt(lastSeen);
+        long lifetime = existing.getExpiresAt() - existing.getDetectedAt();
+        boolean published = existing.getMode() == MitigationMode.ENFORCE || !existing.getReason().startsWith(ALLOWLISTED);
+        if (published && existing.getExpiresAt() - now < lifetime / 2) {
+            // detectedAt moves with the expiry so the lifetime stays the same instead of growing on every refresh
+            MitigationCommand refreshed = MitigationCommand.newBuilder(existing)
+                .setDetectedAt(now)
+                .setIssuedAt(wallClock)
+                .setExpiresAt(now + lifetime)
+                .build();
+            return new Decision(kept.setCommand(refreshed).build(), refreshed, null);
+        }
+        return new Decision(kept.build(), null, null);
+    }
+
+    private int repeatOffences(MitigationState previous, long now) {
+        if (previous == null || !previous.getLifted() || now - previous.getLiftedAt() > settings.offenceMemoryMs()) {
+            return 0;
+        }
+        return previous.getOffences();
+    }
+
+    private static MitigationAction escalate(MitigationCandidate candidate, int offences) {
+        boolean source = candidate.getScope() == MitigationScope.SOURCE_IP || candidate.getScope() == MitigationScope.SOURCE_PREFIX;
+        if (source && offences > 1 && candidate.getAction() == MitigationAction.THROTTLE) {
+            return MitigationAction.BLOCK;
+        }
+        return candidate.getAction();
+    }
+
+    private String disposition(MitigationCandidate candidate) {
+        if (settings.allowlist().covers(candidate.getScope(), candidate.getTarget())) {
+            return ALLOWLISTED;
+        }
+        if (!EndpointRules.OVERLOAD.equals(candidate.getVerdict()) && candidate.getBlastRadius() > settings.blastRadiusMax()) {
+            return BLAST_RADIUS;
+        }
+        if (settings.dryRunRules().contains(candidate.getRule()) || (candidate.getBaselineRelative() && !candidate.getWarm())) {
+            return DRY_RUN;
+        }
+        return ENFORCED;
+    }
+
+    private static boolean stronger(MitigationAction action, MitigationMode mode, MitigationCandidate candidate,
+                                    MitigationCommand existing) {
+        if (severity(action) != severity(existing.getAction())) {
+            return severity(action) > severity(existing.getAction());
+        }
+        if (mode == MitigationMode.ENFORCE && existing.getMode() != MitigationMode.ENFORCE) {
+            return true;
+        }
+        return changed(existing, candidate);
     }
 
     /**
@@ -100,35 +231,56 @@ public final class MitigationPolicy {
      * candidate's), which at full replay speed can be earlier than the planner's stream time, since partitions
      * progress unevenly; {@code now} only bounds it.
      */
-    private static MitigationCommand issue(MitigationCandidate candidate, long now, long wallClock) {
+    private MitigationCommand issue(MitigationCandidate candidate, MitigationAction action, MitigationMode mode, long ttlMs,
+                                    long now, long wallClock) {
         long detectedAt = Math.min(candidate.getDetectedAt(), now);
+        List<String> regions = candidate.getAllowedRegions();
+        if (regions != null && !settings.allowlist().regions().isEmpty()) {
+            Set<String> widened = new TreeSet<>(regions);
+            widened.addAll(settings.allowlist().regions());
+            regions = new ArrayList<>(widened);
+        }
+        String reason = candidate.getReason();
+        String disposition = disposition(candidate);
+        if (ALLOWLISTED.equals(disposition) || BLAST_RADIUS.equals(disposition)) {
+            reason = disposition + ": " + reason;
+        }
         return MitigationCommand.newBuilder()
-            .setCommandId(commandId(candidate.getKey(), candidate.getAction(), detectedAt))
-            .setAction(candidate.getAction())
+            .setCommandId(commandId(candidate.getKey(), action, detectedAt))
+            .setAction(action)
             .setScope(candidate.getScope())
             .setTarget(candidate.getTarget())
-            .setAllowedRegions(candidate.getAllowedRegions())
-            .setRateLimitPerSecond(candidate.getRateLimitPerSecond())
-            .setMode(MitigationMode.ENFORCE)
+            .setAllowedRegions(regions)
+            .setRateLimitPerSecond(action == MitigationAction.THROTTLE ? candidate.getRateLimitPerSecond() : null)
+            .setMode(mode)
             .setDetectedAt(detectedAt)
             .setIssuedAt(wallClock)
-            .setExpiresAt(detectedAt + candidate.getTtlMs())
-            .setReason(candidate.getReason())
+            .setExpiresAt(detectedAt + ttlMs)
+            .setReason(reason)
             .setEvidence(candidate.getEvidence())
             .setRule(candidate.getRule())
             .build();
     }
 
-    private static Anomaly anomaly(MitigationCandidate candidate, MitigationCommand command) {
+    private static Anomaly anomaly(MitigationCandidate candidate, MitigationCommand command, MitigationMode mode,
+                                   String disposition, int offences) {
+        Map<String, Double> evidence = new java.util.LinkedHashMap<>(candidate.getEvidence());
+        if (offences > 1) {
+            evidence.put("offences", (double) offences);
+        }
+        if (candidate.getBlastRadius() > 0) {
+            evidence.put("blastRadius", candidate.getBlastRadius());
+        }
         return Anomaly.newBuilder()
             .setKey(candidate.getKey())
             .setRule(candidate.getRule())
-            .setVerdict(ATTACK)
-            .setAction(command.getAction())
-            .setMode(command.getMode())
-            .setDetectedAt(command.getDetectedAt())
+            .setVerdict(candidate.getVerdict())
+            .setAction(command == null ? null : command.getAction())
+            .setMode(mode)
+            .setDetectedAt(command == null ? candidate.getDetectedAt() : command.getDetectedAt())
             .setReason(candidate.getReason())
-            .setEvidence(candidate.getEvidence())
+            .setEvidence(evidence)
+            .setDisposition(disposition)
             .build();
     }
 
@@ -148,7 +300,7 @@ public final class MitigationPolicy {
         if (a == null || b == null) {
             return a == b;
         }
-        return new HashSet<>(a).equals(new HashSet<>(b));
+        return new HashSet<>(a).containsAll(b);
     }
 
     private static int severity(MitigationAction action) {

@@ -13,10 +13,13 @@ import io.floodwatch.schema.EndpointTick;
 
 /**
  * Pure merge of per-task {@link EndpointTick}s into a windowed {@link EndpointRate}: sums counts and region
- * counts (capped at {@code maxRegions}, the rest as "other") and unions the HyperLogLog sketches of sources
- * (a union keeps the sketch's error bound, about 3.3% relative standard error).
+ * counts (capped at {@code maxRegions}, the rest as "other"), sums the heavy prefixes of the route (keeping the
+ * {@value #PREFIXES_KEPT} heaviest: a prefix's count stays a lower bound) and unions the HyperLogLog sketches of
+ * sources (a union keeps the sketch's error bound, about 3.3% relative standard error).
  */
 public final class EndpointRates {
+
+    static final int PREFIXES_KEPT = 128;
 
     private final long windowSizeMs;
     private final int maxRegions;
@@ -57,10 +60,25 @@ public final class EndpointRates {
             .setRequests(aggregate.getRequests() + tick.getRequests())
             .setClientErrors(aggregate.getClientErrors() + tick.getClientErrors())
             .setServerErrors(aggregate.getServerErrors() + tick.getServerErrors())
+            .setScriptedRequests(aggregate.getScriptedRequests() + tick.getScriptedRequests())
+            .setNewSourceRequests(aggregate.getNewSourceRequests() + tick.getNewSourceRequests())
+            .setTopPrefixes(mergePrefixes(aggregate.getTopPrefixes(), tick.getTopPrefixes()))
             .setDistinctSources(Math.round(sources.getEstimate()))
             .setRegionCounts(regions)
             .setSourcesSketch(ByteBuffer.wrap(sources.toCompactByteArray()))
             .build();
+    }
+
+    private static Map<String, Long> mergePrefixes(Map<String, Long> aggregate, Map<String, Long> tick) {
+        Map<String, Long> merged = new HashMap<>(aggregate);
+        tick.forEach((prefix, count) -> merged.merge(prefix, count, Long::sum));
+        if (merged.size() <= PREFIXES_KEPT) {
+            return merged;
+        }
+        Map<String, Long> kept = new HashMap<>();
+        merged.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(PREFIXES_KEPT)
+            .forEach(e -> kept.put(e.getKey(), e.getValue()));
+        return kept;
     }
 
     private static HllSketch heapify(ByteBuffer bytes) {

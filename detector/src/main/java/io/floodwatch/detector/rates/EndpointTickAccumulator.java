@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.apache.datasketches.frequencies.ErrorType;
+import org.apache.datasketches.frequencies.LongsSketch;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.TgtHllType;
 
@@ -11,30 +13,53 @@ import io.floodwatch.schema.EndpointTick;
 
 /**
  * One route's traffic in one window since the last tick: counts, status classes, region mix (at most
- * {@code maxRegions} regions, the rest as {@value #OTHER_REGION}) and a HyperLogLog of its sources.
+ * {@code maxRegions} regions, the rest as {@value #OTHER_REGION}), requests with scripted user agents and from new
+ * sources, a HyperLogLog of its sources and a frequent-items sketch of its source prefixes.
  *
  * <p>The HLL sketch ({@code lgK = 10}, HLL_4) estimates distinct sources with a relative standard error of
- * about 1.04/sqrt(1024) = 3.3%, in at most about 550 bytes whatever the number of sources. Reused across ticks.
+ * about 1.04/sqrt(1024) = 3.3%, in at most about 550 bytes whatever the number of sources. The prefix sketch
+ * (DataSketches' Misra-Gries, {@value #PREFIX_SKETCH_SIZE} counters, about 5 KB) is exact while a tick holds
+ * fewer than {@value #PREFIX_SKETCH_SIZE} * 3/4 distinct prefixes, and otherwise under-counts each prefix by at most
+ * {@code 3.5 N / }{@value #PREFIX_SKETCH_SIZE} for N requests in the tick; the {@value #PREFIX_TOP} heaviest
+ * prefixes of the tick are reported, so a prefix's window count is a lower bound, exact for any prefix among the
+ * heaviest of every tick. Reused across ticks.
  */
 final class EndpointTickAccumulator {
 
     static final String OTHER_REGION = "other";
     static final String UNKNOWN_REGION = "ZZ";
     static final int HLL_LG_K = 10;
-
+    static final int PREFIX_SKETCH_SIZE = 256;
+    static final int PREFIX_TOP = 32;
+    
     private final int maxRegions;
     private final HllSketch sources = new HllSketch(HLL_LG_K, TgtHllType.HLL_4);
     private final Map<String, long[]> regions = new HashMap<>();
+    private final LongsSketch prefixes = new LongsSketch(PREFIX_SKETCH_SIZE);
     private long requests;
     private long clientErrors;
     private long serverErrors;
+    private long scripted;
+    private long newSources;
 
     EndpointTickAccumulator(int maxRegions) {
         this.maxRegions = maxRegions;
     }
 
-    void add(int status, String region, long sourceHash) {
+    /**
+     * Adds one request.
+     *
+     * @param prefix the source prefix as encoded by {@link SourcePrefixes#ipv4} or {@link SourcePrefixes#ipv6}
+     */
+    void add(int status, String region, long sourceHash, long prefix, boolean scriptedAgent, boolean newSource) {
         requests++;
+        if (scriptedAgent) {
+            scripted++;
+        }
+        if (newSource) {
+            newSources++;
+        }
+        prefixes.update(prefix);
         if (status >= 500) {
             serverErrors++;
         } else if (status >= 400) {
@@ -52,7 +77,7 @@ final class EndpointTickAccumulator {
         return requests == 0;
     }
 
-    EndpointTick toTick(String route, long windowStart) {
+    EndpointTick toTick(String route, long windowStart, SourcePrefixes prefixCodec) {
         Map<String, Long> regionCounts = new HashMap<>(regions.size() * 2);
         regions.forEach((region, count) -> {
             if (count[0] > 0) {
@@ -67,15 +92,33 @@ final class EndpointTickAccumulator {
             .setServerErrors(serverErrors)
             .setRegionCounts(regionCounts)
             .setSourcesSketch(ByteBuffer.wrap(sources.toCompactByteArray()))
+            .setScriptedRequests(scripted)
+            .setNewSourceRequests(newSources)
+            .setTopPrefixes(topPrefixes(prefixCodec))
             .build();
+    }
+
+    private Map<String, Long> topPrefixes(SourcePrefixes prefixCodec) {
+        LongsSketch.Row[] rows = prefixes.getFrequentItems(0, ErrorType.NO_FALSE_POSITIVES);
+        java.util.Arrays.sort(rows, java.util.Comparator.comparingLong(r -> -r.getLowerBound()));
+        Map<String, Long> top = new HashMap<>();
+        for (int i = 0; i < rows.length && top.size() < PREFIX_TOP; i++) {
+            if (rows[i].getLowerBound() > 0) {
+                top.put(prefixCodec.cidr(rows[i].getItem()), rows[i].getLowerBound());
+            }
+        }
+        return top;
     }
 
     void reset() {
         requests = 0;
         clientErrors = 0;
         serverErrors = 0;
+        scripted = 0;
+        newSources = 0;
         regions.clear();
         sources.reset();
+        prefixes.reset();
     }
 
     /** Canonical region code of a request: upper-case two letters, or {@value #UNKNOWN_REGION}. */

@@ -3,7 +3,9 @@ package io.floodwatch.detector.rates;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 import org.apache.datasketches.frequencies.ErrorType;
 import org.apache.datasketches.frequencies.ItemsSketch;
@@ -14,93 +16,118 @@ import io.floodwatch.schema.MitigationScope;
 import io.floodwatch.schema.SourceTick;
 
 /**
- * The heaviest sources of one window since the last tick: source IPs and source prefixes, each in a
- * frequent-items sketch (DataSketches' Misra-Gries variant) of {@code sketchSize} counters, so memory is fixed
- * however many distinct sources there are.
+ * The heaviest sources of one window since the last tick, by requests and by failures (4xx answers): source IPs
+ * and source prefixes, each in frequent-items sketches (DataSketches' Misra-Gries variant) of {@code sketchSize}
+ * counters, so memory is fixed however many distinct sources there are.
  *
- * <p>Error bound: with N requests in the tick, each reported count is a lower bound, at most
- * {@code 3.5 N / sketchSize} below the true count (the sketch's {@code getMaximumError()}); a source is
- * reported whenever it is among the {@code top} heaviest. Reporting lower bounds means a legitimate source is
- * never charged with more requests than it sent.
+ * <p>Error bound: with N requests (or N failures) in the tick, each reported count is a lower bound, at most
+ * {@code 3.5 N / sketchSize} below the true count (the sketch's {@code getMaximumError()}); a source is reported
+ * whenever it is among the {@code top} heaviest by requests or by failures and passes the floor. Reporting lower
+ * bounds means a legitimate source is never charged with more requests than it sent.
  */
 final class SourceHeavyHitters {
 
     private final int top;
-    private final int ipv4PrefixLength;
-    private final int ipv6PrefixLength;
+    private final SourcePrefixes prefixCodec;
     private final LongsSketch ipv4;
     private final ItemsSketch<String> ipv6;
-    private final LongsSketch ipv4Prefixes;
-    private final LongsSketch ipv6Prefixes;
+    private final LongsSketch prefixes;
+    private final LongsSketch failingIpv4;
+    private final ItemsSketch<String> failingIpv6;
+    private final LongsSketch failingPrefixes;
 
-    SourceHeavyHitters(int sketchSize, int top, int ipv4PrefixLength, int ipv6PrefixLength) {
+    SourceHeavyHitters(int sketchSize, int top, SourcePrefixes prefixCodec) {
         this.top = top;
-        this.ipv4PrefixLength = ipv4PrefixLength;
-        this.ipv6PrefixLength = ipv6PrefixLength;
+        this.prefixCodec = prefixCodec;
         this.ipv4 = new LongsSketch(sketchSize);
         this.ipv6 = new ItemsSketch<>(sketchSize);
-        this.ipv4Prefixes = new LongsSketch(sketchSize);
-        this.ipv6Prefixes = new LongsSketch(sketchSize);
+        this.prefixes = new LongsSketch(sketchSize);
+        this.failingIpv4 = new LongsSketch(sketchSize);
+        this.failingIpv6 = new ItemsSketch<>(sketchSize);
+        this.failingPrefixes = new LongsSketch(sketchSize);
     }
 
-    void addIpv4(long address) {
+    void addIpv4(long address, long prefix, boolean failed) {
         ipv4.update(address);
-        ipv4Prefixes.update(IpAddress.ipv4Network(address, ipv4PrefixLength));
+        prefixes.update(prefix);
+        if (failed) {
+            failingIpv4.update(address);
+            failingPrefixes.update(prefix);
+        }
     }
 
-    void addIpv6(String canonicalText, long high64) {
+    void addIpv6(String canonicalText, long prefix, boolean failed) {
         ipv6.update(canonicalText);
-        ipv6Prefixes.update(IpAddress.ipv6Network(high64, ipv6PrefixLength));
-    }
-
-    boolean isEmpty() {
-        return ipv4.isEmpty() && ipv6.isEmpty();
+        prefixes.update(prefix);
+        if (failed) {
+            failingIpv6.update(canonicalText);
+            failingPrefixes.update(prefix);
+        }
     }
 
     /**
      * Appends the heavy sources of this tick to {@code out} and resets the sketches.
      *
-     * @param ipFloor fewest requests (lower bound) for an IP to be reported
-     * @param prefixFloor fewest requests for a prefix to be reported
+     * @param ipFloor fewest requests (lower bound) for an IP to be reported for its volume
+     * @param prefixFloor fewest requests for a prefix to be reported for its volume
+     * @param failureFloor fewest failures for an IP or prefix to be reported for its failures
      */
-    void drainTo(long windowStart, List<SourceTick> out, long ipFloor, long prefixFloor) {
-        for (LongsSketch.Row row : topOf(ipv4.getFrequentItems(0, ErrorType.NO_FALSE_NEGATIVES), ipFloor)) {
-            out.add(tick(MitigationScope.SOURCE_IP, IpAddress.ipv4Text(row.getItem()), windowStart, row.getLowerBound()));
+    void drainTo(long windowStart, List<SourceTick> out, long ipFloor, long prefixFloor, long failureFloor) {
+        for (long address : heavy(ipv4, failingIpv4, ipFloor, failureFloor)) {
+            out.add(tick(MitigationScope.SOURCE_IP, IpAddress.ipv4Text(address), windowStart,
+                ipv4.getLowerBound(address), failingIpv4.getLowerBound(address)));
         }
-        for (LongsSketch.Row row : topOf(ipv4Prefixes.getFrequentItems(0, ErrorType.NO_FALSE_NEGATIVES), prefixFloor)) {
-            out.add(tick(MitigationScope.SOURCE_PREFIX, IpAddress.ipv4Cidr(row.getItem(), ipv4PrefixLength), windowStart,
-                row.getLowerBound()));
+        for (String address : heavy(ipv6, failingIpv6, ipFloor, failureFloor)) {
+            out.add(tick(MitigationScope.SOURCE_IP, address, windowStart, ipv6.getLowerBound(address),
+                failingIpv6.getLowerBound(address)));
         }
-        ItemsSketch.Row<String>[] v6 = ipv6.getFrequentItems(0, ErrorType.NO_FALSE_NEGATIVES);
-        Arrays.sort(v6, Comparator.comparingLong(r -> -r.getLowerBound()));
-        for (int i = 0; i < Math.min(top, v6.length); i++) {
-            if (v6[i].getLowerBound() >= ipFloor) {
-                out.add(tick(MitigationScope.SOURCE_IP, v6[i].getItem(), windowStart, v6[i].getLowerBound()));
-            }
-        }
-        for (LongsSketch.Row row : topOf(ipv6Prefixes.getFrequentItems(0, ErrorType.NO_FALSE_NEGATIVES), prefixFloor)) {
-            out.add(tick(MitigationScope.SOURCE_PREFIX, IpAddress.ipv6Cidr(row.getItem(), ipv6PrefixLength), windowStart,
-                row.getLowerBound()));
+        for (long prefix : heavy(prefixes, failingPrefixes, prefixFloor, failureFloor)) {
+            out.add(tick(MitigationScope.SOURCE_PREFIX, prefixCodec.cidr(prefix), windowStart, prefixes.getLowerBound(prefix),
+                failingPrefixes.getLowerBound(prefix)));
         }
         ipv4.reset();
         ipv6.reset();
-        ipv4Prefixes.reset();
-        ipv6Prefixes.reset();
+        prefixes.reset();
+        failingIpv4.reset();
+        failingIpv6.reset();
+        failingPrefixes.reset();
+    }
+
+    private Set<Long> heavy(LongsSketch requests, LongsSketch failures, long requestFloor, long failureFloor) {
+        Set<Long> keys = new LinkedHashSet<>();
+        for (LongsSketch.Row row : topOf(requests.getFrequentItems(0, ErrorType.NO_FALSE_NEGATIVES), requestFloor)) {
+            keys.add(row.getItem());
+        }
+        for (LongsSketch.Row row : topOf(failures.getFrequentItems(0, ErrorType.NO_FALSE_NEGATIVES), failureFloor)) {
+            keys.add(row.getItem());
+        }
+        return keys;
+    }
+
+    private Set<String> heavy(ItemsSketch<String> requests, ItemsSketch<String> failures, long requestFloor, long failureFloor) {
+        Set<String> keys = new LinkedHashSet<>();
+        for (ItemsSketch<String> sketch : List.of(requests, failures)) {
+            long floor = sketch == requests ? requestFloor : failureFloor;
+            ItemsSketch.Row<String>[] rows = sketch.getFrequentItems(0, ErrorType.NO_FALSE_NEGATIVES);
+            Arrays.sort(rows, Comparator.comparingLong(r -> -r.getLowerBound()));
+            for (int i = 0; i < Math.min(top, rows.length) && rows[i].getLowerBound() >= floor; i++) {
+                keys.add(rows[i].getItem());
+            }
+        }
+        return keys;
     }
 
     private List<LongsSketch.Row> topOf(LongsSketch.Row[] rows, long floor) {
         Arrays.sort(rows, Comparator.comparingLong(r -> -r.getLowerBound()));
         List<LongsSketch.Row> kept = new ArrayList<>(Math.min(top, rows.length));
-        for (int i = 0; i < rows.length && kept.size() < top; i++) {
-            if (rows[i].getLowerBound() >= floor) {
-                kept.add(rows[i]);
-            }
+        for (int i = 0; i < rows.length && kept.size() < top && rows[i].getLowerBound() >= floor; i++) {
+            kept.add(rows[i]);
         }
         return kept;
     }
 
-    private static SourceTick tick(MitigationScope scope, String source, long windowStart, long requests) {
+    private static SourceTick tick(MitigationScope scope, String source, long windowStart, long requests, long failures) {
         return SourceTick.newBuilder().setScope(scope).setSource(source).setWindowStart(windowStart)
-            .setRequests(requests).build();
+            .setRequests(Math.max(requests, failures)).setFailures(failures).build();
     }
 }

@@ -12,8 +12,9 @@ import io.floodwatch.schema.SourceTick;
 
 /**
  * A task's traffic since its last commit, pre-aggregated per window: per route an
- * {@link EndpointTickAccumulator}, per window a {@link SourceHeavyHitters}. Memory is bounded by the route cap,
- * the region cap and the sketch sizes, not by traffic.
+ * {@link EndpointTickAccumulator}, per window a {@link SourceHeavyHitters}, and for the task a
+ * {@link SourceMemory} of the sources seen in the last days. Memory is bounded by the route cap, the region cap and
+ * the sketch and filter sizes, not by traffic.
  *
  * <p>A source is reported for a tick only if it sent at least the floor rate (half of its smallest limit) over the
  * event time the tick covers: a million sources each sending a request now and then produce no source summaries
@@ -26,19 +27,9 @@ public final class TrafficTick {
     public record Summaries(List<EndpointTick> endpoints, List<SourceTick> sources, long maxTimestamp) {
     }
 
-    private final long windowSizeMs;
-    private final int maxRegions;
-    private final int sketchSize;
-    private final int topSources;
-    private final int ipv4PrefixLength;
-    private final int ipv6PrefixLength;
-    private final double ipFloorPerSecond;
-    private final double prefixFloorPerSecond;
-    private final Map<Long, Window> windows = new HashMap<>();
-    private Window last;
-    private long maxTimestamp = Long.MIN_VALUE;
-
     /**
+     * Sizes and floors.
+     *
      * @param windowSizeMs window size
      * @param maxRegions regions kept per route and window
      * @param sketchSize counters per heavy-hitter sketch
@@ -46,18 +37,32 @@ public final class TrafficTick {
      * @param ipv4PrefixLength IPv4 prefix length
      * @param ipv6PrefixLength IPv6 prefix length (at most 64)
      * @param ipFloorPerSecond an IP sending less than this rate over the event time a tick covers is not reported
+     *                         for its volume
      * @param prefixFloorPerSecond the same for prefixes
+     * @param failureFloorPerSecond an IP or prefix failing less than this rate is not reported for its failures
      */
-    public TrafficTick(long windowSizeMs, int maxRegions, int sketchSize, int topSources, int ipv4PrefixLength,
-                       int ipv6PrefixLength, double ipFloorPerSecond, double prefixFloorPerSecond) {
-        this.ipFloorPerSecond = ipFloorPerSecond;
-        this.prefixFloorPerSecond = prefixFloorPerSecond;
-        this.windowSizeMs = windowSizeMs;
-        this.maxRegions = maxRegions;
-        this.sketchSize = sketchSize;
-        this.topSources = topSources;
-        this.ipv4PrefixLength = ipv4PrefixLength;
-        this.ipv6PrefixLength = ipv6PrefixLength;
+    public record Settings(long windowSizeMs, int maxRegions, int sketchSize, int topSources, int ipv4PrefixLength,
+                           int ipv6PrefixLength, double ipFloorPerSecond, double prefixFloorPerSecond,
+                           double failureFloorPerSecond) {
+    }
+
+    private final Settings settings;
+    private final long windowSizeMs;
+    private final SourcePrefixes prefixCodec;
+    private final SourceMemory memory;
+    private final Map<Long, Window> windows = new HashMap<>();
+    private Window last;
+    private long maxTimestamp = Long.MIN_VALUE;
+
+    /**
+     * @param settings sizes and floors
+     * @param memory the task's memory of sources seen, which tells new sources from returning ones
+     */
+    public TrafficTick(Settings settings, SourceMemory memory) {
+        this.settings = settings;
+        this.windowSizeMs = settings.windowSizeMs();
+        this.prefixCodec = new SourcePrefixes(settings.ipv4PrefixLength(), settings.ipv6PrefixLength());
+        this.memory = memory;
     }
 
     /** Start of the window containing an event time. */
@@ -83,22 +88,29 @@ public final class TrafficTick {
             }
             ipv4 = IpAddress.mappedIpv4(ipv6);
         }
+        int status = event.getStatus();
+        boolean failed = status >= 400 && status < 500;
         long sourceHash;
+        long prefix;
         if (ipv4 != IpAddress.NOT_IPV4) {
-            window.sources.addIpv4(ipv4);
+            prefix = prefixCodec.ipv4(ipv4);
+            window.sources.addIpv4(ipv4, prefix, failed);
             sourceHash = ipv4;
         } else {
             String canonical = IpAddress.ipv6Text(ipv6);
             long high = IpAddress.ipv6High(ipv6);
-            window.sources.addIpv6(canonical, high);
+            prefix = prefixCodec.ipv6(high);
+            window.sources.addIpv6(canonical, prefix, failed);
             sourceHash = high * 31 + canonical.hashCode();
         }
+        boolean returning = memory.observe(sourceHash, timestamp);
         EndpointTickAccumulator endpoint = window.endpoints.get(route.name());
         if (endpoint == null) {
-            endpoint = new EndpointTickAccumulator(maxRegions);
+            endpoint = new EndpointTickAccumulator(settings.maxRegions());
             window.endpoints.put(route.name(), endpoint);
         }
-        endpoint.add(event.getStatus(), EndpointTickAccumulator.region(event.getRegion()), sourceHash);
+        endpoint.add(status, EndpointTickAccumulator.region(event.getRegion()), sourceHash, prefix,
+            UserAgents.isScripted(event.getUserAgent()), !returning);
         window.active = true;
     }
 
@@ -126,12 +138,13 @@ public final class TrafficTick {
             if (window.active) {
                 window.endpoints.forEach((route, accumulator) -> {
                     if (!accumulator.isEmpty()) {
-                        endpoints.add(accumulator.toTick(route, window.start));
+                        endpoints.add(accumulator.toTick(route, window.start, prefixCodec));
                         accumulator.reset();
                     }
                 });
                 double seconds = (window.lastTimestamp - window.firstTimestamp + 1) / 1000.0;
-                window.sources.drainTo(window.start, sources, floor(ipFloorPerSecond, seconds), floor(prefixFloorPerSecond, seconds));
+                window.sources.drainTo(window.start, sources, floor(settings.ipFloorPerSecond(), seconds),
+                    floor(settings.prefixFloorPerSecond(), seconds), floor(settings.failureFloorPerSecond(), seconds));
                 window.firstTimestamp = Long.MAX_VALUE;
                 window.lastTimestamp = Long.MIN_VALUE;
                 window.active = false;
@@ -162,17 +175,13 @@ public final class TrafficTick {
     private Window window(long start) {
         Window window = windows.get(start);
         if (window == null) {
-            window = new Window(start, new SourceHeavyHitters(sketchSize, topSources, ipv4PrefixLength, ipv6PrefixLength));
+            window = new Window(start, new SourceHeavyHitters(settings.sketchSize(), settings.topSources(), prefixCodec));
             windows.put(start, window);
         }
         return window;
     }
 
-    /**
-     * The IPv4 address of an IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}, as dual-stack gateways write IPv4
-     * clients), or {@link IpAddress#NOT_IPV4}: counted as IPv4, a client is one source whichever way it is written,
-     * and mapped clients do not all share the IPv6 prefix {@code 0::/64}.
-     */
+    /** One window's accumulators; reused from tick to tick until the window is forgotten. */
     private static final class Window {
         final long start;
         final Map<String, EndpointTickAccumulator> endpoints = new HashMap<>();

@@ -35,6 +35,7 @@ public final class TrafficTickAggregator implements Processor<String, RequestEve
     public static final String BUFFER_STORE = "traffic-tick-buffer";
 
     private static final int IDLE_ROUTE_WINDOWS = 30;
+    private static final double SOURCE_MEMORY_FPP = 0.01;
 
     private final FloodwatchConfig config;
     private final long windowSizeMs;
@@ -73,10 +74,8 @@ public final class TrafficTickAggregator implements Processor<String, RequestEve
         this.context = context;
         this.internal = ProcessorContextUtils.asInternalProcessorContext(context);
         this.node = internal.currentNode();
-        this.tick = new TrafficTick(windowSizeMs, config.getInt(FloodwatchConfig.REGIONS_MAX_CONFIG),
-            config.getInt(FloodwatchConfig.SOURCES_SKETCH_SIZE_CONFIG), config.getInt(FloodwatchConfig.SOURCES_TICK_TOP_CONFIG),
-            config.getInt(FloodwatchConfig.IPV4_PREFIX_CONFIG), config.getInt(FloodwatchConfig.IPV6_PREFIX_CONFIG),
-            config.getDouble(FloodwatchConfig.IP_THROTTLE_RATE_CONFIG) / 2, config.getDouble(FloodwatchConfig.PREFIX_THROTTLE_RATE_CONFIG) / 2);
+        this.tick = new TrafficTick(settings(config), new SourceMemory(config.getLong(FloodwatchConfig.SOURCES_MEMORY_PERIOD_CONFIG),
+            config.getLong(FloodwatchConfig.SOURCES_MEMORY_CAPACITY_CONFIG), SOURCE_MEMORY_FPP));
         this.routes = new RouteNormalizer(config.getInt(FloodwatchConfig.ROUTES_MAX_CONFIG));
         CommitFlushedBuffer buffer = context.getStateStore(BUFFER_STORE);
         buffer.bind(this::emit, tick::clear);
@@ -128,6 +127,19 @@ public final class TrafficTickAggregator implements Processor<String, RequestEve
             internal.setCurrentNode(previousNode);
             internal.setRecordContext(previousContext);
         }
+    }
+
+    /**
+     * The tick's sizes and floors: a source is reported once it reaches half its smallest limit, so any source near
+     * or over a limit is reported in every tick.
+     */
+    static TrafficTick.Settings settings(FloodwatchConfig config) {
+        return new TrafficTick.Settings(config.getLong(FloodwatchConfig.WINDOW_SIZE_CONFIG),
+            config.getInt(FloodwatchConfig.REGIONS_MAX_CONFIG), config.getInt(FloodwatchConfig.SOURCES_SKETCH_SIZE_CONFIG),
+            config.getInt(FloodwatchConfig.SOURCES_TICK_TOP_CONFIG), config.getInt(FloodwatchConfig.IPV4_PREFIX_CONFIG),
+            config.getInt(FloodwatchConfig.IPV6_PREFIX_CONFIG), config.getDouble(FloodwatchConfig.IP_THROTTLE_RATE_CONFIG) / 2,
+            config.getDouble(FloodwatchConfig.PREFIX_THROTTLE_RATE_CONFIG) / 2,
+            Math.min(config.getDouble(FloodwatchConfig.IP_FAILURE_RATE_CONFIG), config.getDouble(FloodwatchConfig.PREFIX_FAILURE_RATE_CONFIG)) / 2);
     }
 
     private long timestampIn(long windowStart, long maxTimestamp) {

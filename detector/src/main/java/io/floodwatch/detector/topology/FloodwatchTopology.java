@@ -140,8 +140,10 @@ public final class FloodwatchTopology {
 
         StoreBuilder<KeyValueStore<String, EndpointBaseline>> baselines = Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(EndpointAnomalyDetector.STORE), Serdes.String(), AvroSerde.of(EndpointBaseline.class));
-        BaselineModel model = new BaselineModel(config.getDouble(FloodwatchConfig.BASELINE_ALPHA_CONFIG), windowMs, graceMs);
-        EndpointRules rules = new EndpointRules(config);
+        BaselineModel model = new BaselineModel(config.getDouble(FloodwatchConfig.BASELINE_ALPHA_CONFIG), windowMs, graceMs,
+            config.getLong(FloodwatchConfig.HEAVY_PREFIX_REQUESTS_CONFIG), config.getInt(FloodwatchConfig.BASELINE_MIN_WINDOWS_CONFIG),
+            config.getLong(FloodwatchConfig.BASELINE_WARMUP_CONFIG));
+        EndpointRules rules = new EndpointRules(config, model);
         return updates.process(supplierWithStore(() -> new EndpointAnomalyDetector(model, rules), baselines),
             Named.as("detect-endpoint-anomalies"));
     }
@@ -153,7 +155,8 @@ public final class FloodwatchTopology {
             .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMillis(windowMs), Duration.ofMillis(graceMs)))
             .aggregate(FloodwatchTopology::emptySourceRate, (key, tick, rate) -> SourceRate.newBuilder()
                     .setScope(tick.getScope()).setSource(tick.getSource()).setWindowStart(tick.getWindowStart())
-                    .setWindowEnd(tick.getWindowStart() + windowMs).setRequests(rate.getRequests() + tick.getRequests()).build(),
+                    .setWindowEnd(tick.getWindowStart() + windowMs).setRequests(rate.getRequests() + tick.getRequests())
+                    .setFailures(rate.getFailures() + tick.getFailures()).build(),
                 Named.as("aggregate-source-rates"),
                 Materialized.<String, SourceRate>as(windowStore(SOURCE_RATE_STORE))
                     .withKeySerde(Serdes.String()).withValueSerde(AvroSerde.of(SourceRate.class)))
@@ -164,7 +167,7 @@ public final class FloodwatchTopology {
     private void mitigate(StreamsBuilder builder, KStream<String, MitigationCandidate> candidates) {
         StoreBuilder<KeyValueStore<String, MitigationState>> inForce = Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(MitigationPlanner.STORE), Serdes.String(), AvroSerde.of(MitigationState.class));
-        MitigationPolicy policy = new MitigationPolicy(config.getLong(FloodwatchConfig.LIFT_AFTER_CONFIG));
+        MitigationPolicy policy = new MitigationPolicy(MitigationPolicy.Settings.from(config));
         var outputs = candidates
             .repartition(Repartitioned.<String, MitigationCandidate>as("mitigation-candidates")
                 .withKeySerde(Serdes.String()).withValueSerde(AvroSerde.of(MitigationCandidate.class))

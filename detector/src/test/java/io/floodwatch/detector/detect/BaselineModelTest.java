@@ -21,7 +21,7 @@ class BaselineModelTest {
     private static final long GRACE_MS = 20_000L;
     private static final String ROUTE = "GET /api/v1/models";
 
-    private final BaselineModel model = new BaselineModel(0.5, WINDOW_MS, GRACE_MS);
+    private final BaselineModel model = new BaselineModel(0.5, WINDOW_MS, GRACE_MS, 20, 3, 50_000);
 
     /*
      * Copying a generated record (newBuilder(other)) makes Avro load its classes through its class-security check;
@@ -157,6 +157,62 @@ class BaselineModelTest {
         assertEquals(0.8, shares.get("CN"), 0.01);
         assertEquals(0.2, shares.get("US"), 0.01);
         assertTrue(shares.getOrDefault("DE", 0.0) < 0.01, shares.toString());
+    }
+
+    @Test
+    void shouldLearnTheShareOfEachPieceOfEvidenceWhenWindowsClose() {
+        // Given windows where half the requests fail, a quarter are scripted and one prefix is heavy
+        EndpointBaseline baseline = null;
+        for (int i = 0; i < 8; i++) {
+            long start = T0 + i * WINDOW_MS;
+            EndpointRate rate = EndpointRate.newBuilder(rate(start, 100)).setClientErrors(50).setScriptedRequests(25)
+                .setNewSourceRequests(10).setTopPrefixes(Map.of("198.51.100.0/24", 40L, "203.0.113.0/24", 5L)).build();
+            baseline = model.observe(baseline, rate, start).baseline();
+        }
+
+        // Then
+        assertEquals(0.5, baseline.getFailureShare(), 1e-9);
+        assertEquals(0.25, baseline.getScriptedShare(), 1e-9);
+        assertEquals(0.1, baseline.getNewSourceShare(), 1e-9);
+        assertEquals(0.4, baseline.getConcentration(), 1e-9, "only the prefix with at least 20 requests is heavy");
+    }
+
+    @Test
+    void shouldExpectTheHourlyMeanWhenThatHourHasLearnedEnoughAndIsBusier() {
+        // Given an hour of the day with 300 requests per window, then an hour of 100 that pulls the overall mean down
+        EndpointBaseline baseline = null;
+        long nine = T0 - Math.floorMod(T0, 86_400_000L) + 9 * 3_600_000L;
+        for (int i = 0; i < 6; i++) {
+            long start = nine + i * WINDOW_MS;
+            baseline = model.observe(baseline, rate(start, 300), start).baseline();
+        }
+        long ten = nine + 3_600_000L;
+        for (int i = 0; i < 10; i++) {
+            long start = ten + i * WINDOW_MS;
+            baseline = model.observe(baseline, rate(start, 100), start).baseline();
+        }
+
+        // When
+        double atNineNextDay = model.expectedRequests(baseline, nine + 86_400_000L);
+        double atTenNextDay = model.expectedRequests(baseline, ten + 86_400_000L);
+
+        // Then
+        assertTrue(baseline.getMeanRequests() < 150, "mean " + baseline.getMeanRequests());
+        assertEquals(300.0, atNineNextDay, 1e-9);
+        assertEquals(100.0, atTenNextDay, 1e-9, "the hour's own mean, above the overall mean");
+    }
+
+    @Test
+    void shouldBeWarmOnlyOnceTheWarmUpIsLearned() {
+        // Given a warm-up of 50 s: five windows
+        EndpointBaseline baseline = null;
+        for (int i = 0; i <= 9; i++) {
+            long start = T0 + i * WINDOW_MS;
+            baseline = model.observe(baseline, rate(start, 100), start).baseline();
+            // Then
+            assertEquals(baseline.getWindows() >= 5, model.isWarm(baseline), "after " + baseline.getWindows() + " windows");
+        }
+        assertTrue(model.isWarm(baseline));
     }
 
     private static EndpointRate rate(long windowStart, long requests) {

@@ -1,14 +1,15 @@
 package io.floodwatch.detector.detect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -23,116 +24,166 @@ class EndpointRulesTest {
 
     private static final long T0 = 1_737_936_000_000L;
     private static final String MODELS = "GET /api/v1/models";
+    private static final String CHAT = "POST /api/v1/chat/completions";
     private static final String REGISTER = "POST /api/v1/auth/register";
     private static final String LOGIN = "POST /api/v1/auth/login";
     private static final Map<String, Double> USUAL_MIX = Map.of("US", 0.6, "DE", 0.3, "ZZ", 0.07, "other", 0.03);
 
-    private final EndpointRules rules = new EndpointRules(new FloodwatchConfig(Map.ofEntries(
+    private final FloodwatchConfig config = new FloodwatchConfig(Map.ofEntries(
         Map.entry(FloodwatchConfig.WINDOW_SIZE_CONFIG, 10_000L),
         Map.entry(FloodwatchConfig.BASELINE_MIN_WINDOWS_CONFIG, 6),
+        Map.entry(FloodwatchConfig.BASELINE_WARMUP_CONFIG, 100_000L),
         Map.entry(FloodwatchConfig.ENDPOINT_SURGE_FACTOR_CONFIG, 5.0),
         Map.entry(FloodwatchConfig.ENDPOINT_MIN_REQUESTS_CONFIG, 200L),
         Map.entry(FloodwatchConfig.ENDPOINT_THROTTLE_HEADROOM_CONFIG, 2.0),
         Map.entry(FloodwatchConfig.REGISTRATION_SURGE_FACTOR_CONFIG, 3.0),
         Map.entry(FloodwatchConfig.REGISTRATION_MIN_REQUESTS_CONFIG, 30L),
         Map.entry(FloodwatchConfig.REGISTRATION_FOREIGN_SHARE_CONFIG, 0.5),
-        Map.entry(FloodwatchConfig.REGISTRATION_USUAL_SHARE_CONFIG, 0.05))));
+        Map.entry(FloodwatchConfig.REGISTRATION_USUAL_SHARE_CONFIG, 0.05),
+        Map.entry(FloodwatchConfig.HEAVY_PREFIX_REQUESTS_CONFIG, 20L),
+        Map.entry(FloodwatchConfig.CAPACITIES_CONFIG, MODELS + "=50")));
+    private final BaselineModel model = new BaselineModel(0.1, 10_000, 20_000, 20, 6, 100_000);
+    private final EndpointRules rules = new EndpointRules(config, model);
 
     @Test
-    void shouldDoNothingWhenTheBaselineIsStillWarmingUp() {
+    void shouldDoNothingWhenTheBaselineHasTooFewWindows() {
         // Given five completed windows, one fewer than baseline.min.windows
-        EndpointBaseline warmingUp = baseline(MODELS, 5, 100, 100, Map.of("US", 1.0));
+        EndpointBaseline young = baseline(CHAT, 5, 100, 100, Map.of("US", 1.0));
 
         // When
-        Optional<MitigationCandidate> candidate = rules.evaluate(warmingUp, rate(MODELS, 100_000, Map.of("CN", 100_000L)), T0);
+        List<MitigationCandidate> candidates = rules.evaluate(young, window(CHAT, 100_000).scripted(100_000).build(), T0);
 
         // Then
-        assertTrue(candidate.isEmpty(), candidate.toString());
+        assertTrue(candidates.isEmpty(), candidates.toString());
     }
 
     @Test
     void shouldDoNothingWhenTrafficIsWithinTheSurgeThreshold() {
         // Given a threshold of max(5 x 100, 100 + 4 x 10) = 500
-        EndpointBaseline learned = baseline(MODELS, 10, 100, 100, Map.of("US", 1.0));
+        EndpointBaseline learned = baseline(CHAT, 20, 100, 100, Map.of("US", 1.0));
 
         // When
-        Optional<MitigationCandidate> candidate = rules.evaluate(learned, rate(MODELS, 500, Map.of("US", 500L)), T0);
+        List<MitigationCandidate> candidates = rules.evaluate(learned, window(CHAT, 500).scripted(500).build(), T0);
 
         // Then
-        assertTrue(candidate.isEmpty(), candidate.toString());
+        assertTrue(candidates.isEmpty(), candidates.toString());
     }
 
     @Test
-    void shouldThrottleTheEndpointWhenTrafficSurgesAboveItsBaseline() {
-        // Given
-        EndpointBaseline learned = baseline(MODELS, 10, 100, 100, Map.of("US", 1.0));
+    void shouldBlockEachHeavyPrefixWhenASurgeIsAnAttack() {
+        // Given a scripted surge from two heavy prefixes and a sprinkle of light ones
+        EndpointBaseline learned = baseline(CHAT, 20, 100, 100, Map.of("US", 1.0));
+        EndpointRate surge = window(CHAT, 1_000).scripted(950)
+            .prefix("198.51.100.0/24", 600).prefix("203.0.113.0/24", 350).prefix("192.0.2.0/24", 3).build();
 
         // When
-        MitigationCandidate candidate = rules.evaluate(learned, rate(MODELS, 1_000, Map.of("US", 1_000L)), T0)
-            .orElseThrow();
+        List<MitigationCandidate> candidates = rules.evaluate(learned, surge, T0);
 
-        // Then
-        assertEquals(MitigationAction.THROTTLE, candidate.getAction());
-        assertEquals(EndpointRules.SURGE_RULE, candidate.getRule());
-        assertEquals(MitigationScope.ENDPOINT, candidate.getScope());
-        assertEquals(MODELS, candidate.getTarget());
-        assertEquals("endpoint:" + MODELS, candidate.getKey());
-        assertEquals(20.0, candidate.getRateLimitPerSecond(), 1e-9, "baseline 100 per 10 s, times headroom 2");
-        assertEquals(10.0, candidate.getEvidence().get("surgeRatio"), 1e-9);
+        // Then the two heavy prefixes are blocked, nothing broader
+        assertEquals(2, candidates.size(), candidates.toString());
+        for (MitigationCandidate candidate : candidates) {
+            assertEquals(MitigationAction.BLOCK, candidate.getAction());
+            assertEquals(MitigationScope.SOURCE_PREFIX, candidate.getScope());
+            assertEquals(EndpointRules.ATTACK_RULE, candidate.getRule());
+            assertEquals(EndpointRules.ATTACK, candidate.getVerdict());
+            assertTrue(candidate.getBaselineRelative());
+            assertTrue(candidate.getReason().contains("scripted user agents"), candidate.getReason());
+        }
+        assertEquals("prefix:198.51.100.0/24", candidates.get(0).getKey());
+        assertEquals("prefix:203.0.113.0/24", candidates.get(1).getKey());
+        assertTrue(candidates.get(0).getEvidence().get("score") >= 0.4);
     }
 
     @Test
-    void shouldRestrictRegistrationToTheUsualRegionsWhenASurgeComesFromForeignRegions() {
-        // Given
-        EndpointBaseline learned = baseline(REGISTER, 10, 10, 4, USUAL_MIX);
-        EndpointRate surge = rate(REGISTER, 100, Map.of("CN", 80L, "US", 15L, "DE", 5L));
+    void shouldOnlyObserveWhenASurgeIsAFlashCrowdFromNewRegions() {
+        // Given people with browsers, from a region that was small before, on registration
+        EndpointBaseline learned = baseline(REGISTER, 20, 10, 4, USUAL_MIX);
+        EndpointRate crowd = window(REGISTER, 300).regions(Map.of("GB", 250L, "US", 50L)).build();
 
         // When
-        MitigationCandidate candidate = rules.evaluate(learned, surge, T0).orElseThrow();
+        List<MitigationCandidate> candidates = rules.evaluate(learned, crowd, T0);
 
         // Then
-        assertEquals(MitigationAction.RESTRICT_REGISTRATION, candidate.getAction());
-        assertEquals(EndpointRules.REGISTRATION_RULE, candidate.getRule());
-        assertEquals(List.of("DE", "US"), candidate.getAllowedRegions(), "sorted; ZZ and other are never usual");
-        assertNull(candidate.getRateLimitPerSecond());
-        assertEquals("endpoint:" + REGISTER, candidate.getKey());
-        assertEquals(0.8, candidate.getEvidence().get("foreignShare"), 1e-9);
+        assertEquals(1, candidates.size(), candidates.toString());
+        MitigationCandidate observation = candidates.get(0);
+        assertEquals(EndpointRules.FLASH_CROWD, observation.getVerdict());
+        assertEquals(MitigationAction.UNKNOWN, observation.getAction());
+        assertTrue(observation.getReason().contains("flash crowd"), observation.getReason());
     }
 
     @Test
-    void shouldThrottleInsteadOfRestrictingWhenARegistrationSurgeHasTheUsualMix() {
-        // Given
-        EndpointBaseline learned = baseline(REGISTER, 10, 10, 4, USUAL_MIX);
-        EndpointRate surge = rate(REGISTER, 300, Map.of("US", 200L, "DE", 100L));
+    void shouldRestrictRegistrationToTheUsualRegionsWhenAnAttackComesFromForeignRegions() {
+        // Given a scripted, failing registration surge from a region outside the usual mix, spread over light prefixes
+        EndpointBaseline learned = baseline(REGISTER, 20, 10, 4, USUAL_MIX);
+        EndpointRate surge = window(REGISTER, 100).regions(Map.of("CN", 80L, "US", 15L, "DE", 5L)).scripted(80).failures(60)
+            .build();
 
         // When
-        MitigationCandidate candidate = rules.evaluate(learned, surge, T0).orElseThrow();
+        List<MitigationCandidate> candidates = rules.evaluate(learned, surge, T0);
 
         // Then
-        assertEquals(MitigationAction.THROTTLE, candidate.getAction());
-        assertEquals(EndpointRules.SURGE_RULE, candidate.getRule());
-        assertNull(candidate.getAllowedRegions());
-        assertEquals(8.0, candidate.getRateLimitPerSecond(), 1e-9, "max(10, 200 / 5) per 10 s, times headroom 2");
+        MitigationCandidate restriction = only(candidates, MitigationAction.RESTRICT_REGISTRATION);
+        assertEquals(EndpointRules.REGISTRATION_RULE, restriction.getRule());
+        assertEquals(List.of("DE", "US"), restriction.getAllowedRegions(), "sorted; ZZ and other are never usual");
+        assertNull(restriction.getRateLimitPerSecond());
+        assertEquals("endpoint:" + REGISTER, restriction.getKey());
+        assertEquals(0.1, restriction.getBlastRadius(), 1e-9, "the usual regions carried 90% of the baseline");
+        assertTrue(candidates.stream().noneMatch(c -> c.getAction() == MitigationAction.THROTTLE),
+            "the restriction explains the surge: " + candidates);
     }
 
     @Test
-    void shouldNeverRestrictRegistrationWhenTheRouteIsLogin() {
-        // Given a foreign surge on login, and one on a GET of the registration path
-        EndpointBaseline learned = baseline(LOGIN, 10, 10, 4, USUAL_MIX);
-        EndpointRate foreignSurge = rate(LOGIN, 300, Map.of("CN", 300L));
-        EndpointRate smallForeignSurge = rate(LOGIN, 100, Map.of("CN", 100L));
-        EndpointRate getRegister = rate("GET /api/v1/auth/register", 100, Map.of("CN", 100L));
+    void shouldThrottleTheEndpointWithItsBlastRadiusWhenAnAttackIsTooSpreadOutToName() {
+        // Given a failing, scripted surge from the usual regions with no heavy prefix
+        EndpointBaseline learned = baseline(LOGIN, 20, 100, 100, USUAL_MIX);
+        EndpointRate surge = window(LOGIN, 1_000).regions(Map.of("US", 1_000L)).scripted(900).failures(900).build();
 
         // When
-        MitigationCandidate candidate = rules.evaluate(learned, foreignSurge, T0).orElseThrow();
-        Optional<MitigationCandidate> small = rules.evaluate(learned, smallForeignSurge, T0);
-        Optional<MitigationCandidate> get = rules.evaluate(learned, getRegister, T0);
+        List<MitigationCandidate> candidates = rules.evaluate(learned, surge, T0);
 
         // Then
-        assertEquals(MitigationAction.THROTTLE, candidate.getAction());
-        assertEquals(EndpointRules.SURGE_RULE, candidate.getRule());
-        assertTrue(small.isEmpty(), small.toString());
-        assertTrue(get.isEmpty(), get.toString());
+        MitigationCandidate throttle = only(candidates, MitigationAction.THROTTLE);
+        assertEquals(EndpointRules.SURGE_RULE, throttle.getRule());
+        assertEquals(20.0, throttle.getRateLimitPerSecond(), 1e-9, "expected 100 per 10 s, times headroom 2");
+        assertEquals(0.8, throttle.getBlastRadius(), 1e-9, "a shared limit of 200 per window refuses 80% of 1,000");
+        assertTrue(candidates.stream().noneMatch(c -> c.getAction() == MitigationAction.RESTRICT_REGISTRATION));
+    }
+
+    @Test
+    void shouldThrottleAtCapacityWhenLegitimateTrafficOverloadsARoute() {
+        // Given a route with a capacity of 50/s and a legitimate surge of 100/s
+        EndpointBaseline learned = baseline(MODELS, 20, 100, 100, Map.of("US", 1.0));
+
+        // When
+        List<MitigationCandidate> candidates = rules.evaluate(learned, window(MODELS, 1_000).build(), T0);
+
+        // Then
+        MitigationCandidate throttle = only(candidates, MitigationAction.THROTTLE);
+        assertEquals(EndpointRules.OVERLOAD, throttle.getVerdict());
+        assertEquals(EndpointRules.OVERLOAD_RULE, throttle.getRule());
+        assertEquals(50.0, throttle.getRateLimitPerSecond(), 1e-9);
+    }
+
+    @Test
+    void shouldMarkVerdictsColdWhileTheBaselineWarmsUp() {
+        // Given enough windows to judge (6) but fewer than the warm-up (10)
+        EndpointBaseline cold = baseline(CHAT, 8, 100, 100, Map.of("US", 1.0));
+        EndpointBaseline warm = baseline(CHAT, 10, 100, 100, Map.of("US", 1.0));
+        EndpointRate surge = window(CHAT, 1_000).scripted(1_000).prefix("198.51.100.0/24", 1_000).build();
+
+        // When
+        List<MitigationCandidate> coldCandidates = rules.evaluate(cold, surge, T0);
+        List<MitigationCandidate> warmCandidates = rules.evaluate(warm, surge, T0);
+
+        // Then
+        assertFalse(coldCandidates.get(0).getWarm());
+        assertTrue(warmCandidates.get(0).getWarm());
+    }
+
+    private static MitigationCandidate only(List<MitigationCandidate> candidates, MitigationAction action) {
+        List<MitigationCandidate> matching = candidates.stream().filter(c -> c.getAction() == action).toList();
+        assertEquals(1, matching.size(), candidates.toString());
+        return matching.get(0);
     }
 
     private static EndpointBaseline baseline(String route, long windows, double mean, double variance,
@@ -145,20 +196,48 @@ class EndpointRulesTest {
             .setRegionShares(shares)
             .setFoldedUntil(T0)
             .setOpen(new ArrayList<>())
+            .setHourlyMeans(new ArrayList<>())
+            .setHourlyWindows(new ArrayList<>())
             .build();
     }
 
-    private static EndpointRate rate(String route, long requests, Map<String, Long> regions) {
-        return EndpointRate.newBuilder()
-            .setRoute(route)
-            .setWindowStart(T0)
-            .setWindowEnd(T0 + 10_000)
-            .setRequests(requests)
-            .setClientErrors(0)
-            .setServerErrors(0)
-            .setDistinctSources(50)
-            .setRegionCounts(regions)
-            .setSourcesSketch(ByteBuffer.allocate(0))
-            .build();
+    private static Window window(String route, long requests) {
+        return new Window(route, requests);
+    }
+
+    /** Builds an open window's aggregate: by default all from the US, browsers, no failures, no heavy prefix. */
+    private static final class Window {
+        private final EndpointRate.Builder rate;
+        private final Map<String, Long> prefixes = new HashMap<>();
+
+        Window(String route, long requests) {
+            rate = EndpointRate.newBuilder().setRoute(route).setWindowStart(T0).setWindowEnd(T0 + 10_000).setRequests(requests)
+                .setClientErrors(0).setServerErrors(0).setDistinctSources(requests).setRegionCounts(Map.of("US", requests))
+                .setSourcesSketch(ByteBuffer.allocate(0));
+        }
+
+        Window regions(Map<String, Long> regions) {
+            rate.setRegionCounts(regions);
+            return this;
+        }
+
+        Window scripted(long scripted) {
+            rate.setScriptedRequests(scripted);
+            return this;
+        }
+
+        Window failures(long failures) {
+            rate.setClientErrors(failures);
+            return this;
+        }
+
+        Window prefix(String cidr, long requests) {
+            prefixes.put(cidr, requests);
+            return this;
+        }
+
+        EndpointRate build() {
+            return rate.setTopPrefixes(prefixes).build();
+        }
     }
 }

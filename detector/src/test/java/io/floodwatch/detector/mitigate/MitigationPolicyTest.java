@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
-import java.util.Optional;
+import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,10 +28,11 @@ class MitigationPolicyTest {
     private static final long WALL = 1_800_000_000_000L;
     private static final long TTL_MS = 600_000L;
     private static final long LIFT_AFTER_MS = 30_000L;
+    private static final long MEMORY_MS = 3_600_000L;
     private static final String IP = "203.0.113.7";
     private static final String KEY = "ip:" + IP;
 
-    private final MitigationPolicy policy = new MitigationPolicy(LIFT_AFTER_MS);
+    private final MitigationPolicy policy = new MitigationPolicy(settings(Set.of(), Allowlist.EMPTY));
 
     /*
      * Copying a generated record (newBuilder(other)) makes Avro load its classes through its class-security check;
@@ -63,7 +65,8 @@ class MitigationPolicyTest {
         assertEquals("source-rate-limit", command.getRule());
         assertNotNull(decision.anomaly());
         assertEquals(KEY, decision.anomaly().getKey());
-        assertEquals(MitigationPolicy.ATTACK, decision.anomaly().getVerdict());
+        assertEquals("attack", decision.anomaly().getVerdict());
+        assertEquals(MitigationPolicy.ENFORCED, decision.anomaly().getDisposition());
         assertEquals(MitigationAction.THROTTLE, decision.anomaly().getAction());
         assertEquals(command, decision.state().getCommand());
         assertEquals(T0, decision.state().getLastSeenAt());
@@ -189,12 +192,12 @@ class MitigationPolicyTest {
         MitigationState state = policy.onCandidate(null, candidate(MitigationAction.THROTTLE, 20.0), T0, WALL).state();
 
         // When
-        Optional<MitigationCommand> tooSoon = policy.liftIfQuiet(state, T0 + LIFT_AFTER_MS - 1, WALL);
-        Optional<MitigationCommand> lift = policy.liftIfQuiet(state, T0 + LIFT_AFTER_MS, WALL + 5);
+        MitigationPolicy.Decision tooSoon = policy.onTick(state, T0 + LIFT_AFTER_MS - 1, WALL);
+        MitigationPolicy.Decision lift = policy.onTick(state, T0 + LIFT_AFTER_MS, WALL + 5);
 
         // Then
-        assertTrue(tooSoon.isEmpty(), tooSoon.toString());
-        MitigationCommand command = lift.orElseThrow();
+        assertNull(tooSoon);
+        MitigationCommand command = lift.command();
         assertEquals(MitigationAction.LIFT, command.getAction());
         assertEquals(IP, command.getTarget());
         assertEquals(MitigationScope.SOURCE_IP, command.getScope());
@@ -202,8 +205,143 @@ class MitigationPolicyTest {
         assertEquals(T0 + LIFT_AFTER_MS, command.getDetectedAt());
         assertEquals(T0 + LIFT_AFTER_MS, command.getExpiresAt());
         assertTrue(command.getReason().contains(state.getCommand().getCommandId()), command.getReason());
-        assertEquals(command.getCommandId(),
-            policy.liftIfQuiet(state, T0 + LIFT_AFTER_MS, WALL + 99).orElseThrow().getCommandId());
+        assertTrue(lift.state().getLifted(), "the lifted target is remembered");
+        assertEquals(command.getCommandId(), policy.onTick(state, T0 + LIFT_AFTER_MS, WALL + 99).command().getCommandId());
+    }
+
+    @Test
+    void shouldEscalateAThrottleToALongerBlockWhenALiftedTargetOffendsAgain() {
+        // Given a throttle that was lifted
+        MitigationState state = policy.onCandidate(null, candidate(MitigationAction.THROTTLE, 20.0), T0, WALL).state();
+        MitigationState lifted = policy.onTick(state, T0 + LIFT_AFTER_MS, WALL).state();
+
+        // When the source comes back a minute later
+        long again = T0 + 90_000;
+        MitigationPolicy.Decision decision = policy.onCandidate(lifted, candidate(MitigationAction.THROTTLE, 20.0, again), again,
+            WALL);
+
+        // Then
+        MitigationCommand command = decision.command();
+        assertEquals(MitigationAction.BLOCK, command.getAction());
+        assertNull(command.getRateLimitPerSecond());
+        assertEquals(again + 2 * TTL_MS, command.getExpiresAt(), "the second offence doubles the lifetime");
+        assertEquals(2, decision.state().getOffences());
+        assertEquals(2.0, decision.anomaly().getEvidence().get("offences"), 1e-9);
+        assertNull(policy.onTick(decision.state(), again + LIFT_AFTER_MS, WALL), "a repeat offender is held twice as long");
+        assertNotNull(policy.onTick(decision.state(), again + 2 * LIFT_AFTER_MS, WALL));
+    }
+
+    @Test
+    void shouldForgetALiftedTargetWhenItsOffenceMemoryIsOver() {
+        // Given
+        MitigationState state = policy.onCandidate(null, candidate(MitigationAction.THROTTLE, 20.0), T0, WALL).state();
+        MitigationState lifted = policy.onTick(state, T0 + LIFT_AFTER_MS, WALL).state();
+
+        // When
+        MitigationPolicy.Decision remembered = policy.onTick(lifted, T0 + LIFT_AFTER_MS + MEMORY_MS, WALL);
+        MitigationPolicy.Decision forgotten = policy.onTick(lifted, T0 + LIFT_AFTER_MS + MEMORY_MS + 1, WALL);
+        MitigationPolicy.Decision fresh = policy.onCandidate(lifted, candidate(MitigationAction.THROTTLE, 20.0),
+            T0 + LIFT_AFTER_MS + MEMORY_MS + 1, WALL);
+
+        // Then
+        assertNull(remembered);
+        assertNull(forgotten.state(), "deleted");
+        assertEquals(MitigationAction.THROTTLE, fresh.command().getAction(), "a first offence again");
+    }
+
+    @Test
+    void shouldPublishDryRunWhenTheRuleIsInDryRunOrItsBaselineIsWarmingUp() {
+        // Given
+        MitigationPolicy dryRunRule = new MitigationPolicy(settings(Set.of("source-rate-limit"), Allowlist.EMPTY));
+        MitigationCandidate cold = candidate(MitigationAction.THROTTLE, 20.0);
+        cold.setBaselineRelative(true);
+        cold.setWarm(false);
+
+        // When
+        MitigationPolicy.Decision byRule = dryRunRule.onCandidate(null, candidate(MitigationAction.BLOCK, null), T0, WALL);
+        MitigationPolicy.Decision byWarmUp = policy.onCandidate(null, cold, T0, WALL);
+        MitigationCandidate warm = candidate(MitigationAction.THROTTLE, 20.0);
+        warm.setBaselineRelative(true);
+        MitigationPolicy.Decision onceWarm = policy.onCandidate(byWarmUp.state(), warm, T0 + 1_000, WALL);
+
+        // Then
+        assertEquals(MitigationMode.DRY_RUN, byRule.command().getMode());
+        assertEquals(MitigationPolicy.DRY_RUN, byRule.anomaly().getDisposition());
+        assertEquals(MitigationMode.DRY_RUN, byWarmUp.command().getMode());
+        assertEquals(MitigationMode.ENFORCE, onceWarm.command().getMode(), "enforced as soon as the baseline is warm");
+    }
+
+    @Test
+    void shouldIssueNoCommandWhenTheTargetOverlapsTheAllowlist() {
+        // Given an allowlisted address inside the prefix a rule wants to block
+        MitigationPolicy allowing = new MitigationPolicy(settings(Set.of(), Allowlist.parse(List.of("203.0.113.7"))));
+        MitigationCandidate prefix = Candidates.of("endpoint-attack", MitigationAction.BLOCK, MitigationScope.SOURCE_PREFIX,
+            "203.0.113.0/24", null, null, T0, TTL_MS, "attack", Map.of());
+
+        // When
+        MitigationPolicy.Decision decision = allowing.onCandidate(null, prefix, T0, WALL);
+        MitigationPolicy.Decision again = allowing.onCandidate(decision.state(), prefix, T0 + 1_000, WALL);
+
+        // Then
+        assertNull(decision.command());
+        assertEquals(MitigationPolicy.ALLOWLISTED, decision.anomaly().getDisposition());
+        assertNull(decision.anomaly().getAction());
+        assertNull(again.anomaly(), "raised once, not on every candidate");
+        assertNull(again.command());
+    }
+
+    @Test
+    void shouldAlwaysAllowAllowlistedRegionsToRegister() {
+        // Given
+        MitigationPolicy allowing = new MitigationPolicy(settings(Set.of(), Allowlist.parse(List.of("region:SG"))));
+        MitigationCandidate restriction = Candidates.of("registration-region-shift", MitigationAction.RESTRICT_REGISTRATION,
+            MitigationScope.ENDPOINT, "POST /api/v1/auth/register", List.of("CN", "US"), null, T0, TTL_MS, "flood", Map.of());
+
+        // When
+        MitigationCommand command = allowing.onCandidate(null, restriction, T0, WALL).command();
+
+        // Then
+        assertEquals(List.of("CN", "SG", "US"), command.getAllowedRegions());
+        assertEquals(MitigationMode.ENFORCE, command.getMode());
+    }
+
+    @Test
+    void shouldHoldACommandForAHumanWhenItsBlastRadiusIsTooLarge() {
+        // Given an endpoint throttle that would refuse 80% of the endpoint's traffic
+        MitigationCandidate throttle = Candidates.of("endpoint-surge", MitigationAction.THROTTLE, MitigationScope.ENDPOINT,
+            "POST /api/v1/auth/login", null, 20.0, T0, TTL_MS, "spread-out attack", Map.of());
+        throttle.setBlastRadius(0.8);
+
+        // When
+        MitigationPolicy.Decision decision = policy.onCandidate(null, throttle, T0, WALL);
+
+        // Then
+        assertEquals(MitigationMode.DRY_RUN, decision.command().getMode());
+        assertEquals(MitigationPolicy.BLAST_RADIUS, decision.anomaly().getDisposition());
+        assertEquals(0.8, decision.anomaly().getEvidence().get("blastRadius"), 1e-9);
+        assertTrue(decision.command().getReason().startsWith("BLAST_RADIUS"), decision.command().getReason());
+    }
+
+    @Test
+    void shouldReportAFlashCrowdOnceAndIssueNoCommand() {
+        // Given
+        MitigationCandidate crowd = Candidates.of("flash-crowd", MitigationAction.UNKNOWN, MitigationScope.ENDPOINT,
+            "POST /api/v1/auth/register", null, null, T0, TTL_MS, "flash crowd", Map.of());
+        crowd.setVerdict("flash-crowd");
+
+        // When
+        MitigationPolicy.Decision first = policy.onCandidate(null, crowd, T0, WALL);
+        MitigationPolicy.Decision second = policy.onCandidate(first.state(), crowd, T0 + 1_000, WALL);
+        MitigationPolicy.Decision over = policy.onTick(second.state(), T0 + 1_000 + LIFT_AFTER_MS, WALL);
+
+        // Then
+        assertNull(first.command());
+        assertEquals("flash-crowd", first.anomaly().getVerdict());
+        assertEquals(MitigationPolicy.OBSERVED, first.anomaly().getDisposition());
+        assertNull(second.anomaly());
+        assertNull(over.state(), "forgotten without a LIFT");
+        assertNull(over.command());
+        assertEquals("observation:endpoint:POST /api/v1/auth/register", MitigationPolicy.stateKey(crowd));
     }
 
     @Test
@@ -223,6 +361,10 @@ class MitigationPolicyTest {
             "the id follows the rule's detection time, not the planner's stream time");
         assertEquals(MitigationPolicy.commandId(KEY, MitigationAction.THROTTLE, T0), first);
         assertNotEquals(first, later);
+    }
+
+    private static MitigationPolicy.Settings settings(Set<String> dryRunRules, Allowlist allowlist) {
+        return new MitigationPolicy.Settings(LIFT_AFTER_MS, dryRunRules, allowlist, 0.2, MEMORY_MS, 86_400_000L);
     }
 
     private static MitigationCandidate candidate(MitigationAction action, Double rateLimit) {

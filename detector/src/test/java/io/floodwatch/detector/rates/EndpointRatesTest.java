@@ -17,6 +17,7 @@ class EndpointRatesTest {
 
     private static final long T0 = 1_737_936_000_000L;
     private static final long WINDOW_MS = 10_000L;
+    private static final long DAY_MS = 86_400_000L;
     private static final String ROUTE = "GET /api/v1/users/{id}";
 
     private final EndpointRates rates = new EndpointRates(WINDOW_MS, 64);
@@ -88,7 +89,7 @@ class EndpointRatesTest {
     @Test
     void shouldMergeTicksWhenTheyComeFromATrafficTickDrain() {
         // Given
-        TrafficTick traffic = new TrafficTick(WINDOW_MS, 64, 64, 16, 24, 64, 0, 0);
+        TrafficTick traffic = newTick(64, 16, 0, 0, 0);
         Route route = new Route(ROUTE);
         traffic.add(event("203.0.113.1", 200, "US"), route, T0 + 1);
         traffic.add(event("203.0.113.2", 500, "US"), route, T0 + 2);
@@ -134,5 +135,10 @@ class EndpointRatesTest {
             .setStatus(status)
             .setRegion(region)
             .build();
+    }
+
+    private static TrafficTick newTick(int sketchSize, int top, double ipFloor, double prefixFloor, double failureFloor) {
+        return new TrafficTick(new TrafficTick.Settings(WINDOW_MS, 64, sketchSize, top, 24, 64, ipFloor, prefixFloor, failureFloor),
+            new SourceMemory(DAY_MS, 10_000, 0.01));
     }
 }

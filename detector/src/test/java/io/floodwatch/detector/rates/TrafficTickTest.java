@@ -23,8 +23,9 @@ class TrafficTickTest {
 
     private static final long T0 = 1_737_936_000_000L;
     private static final long WINDOW_MS = 10_000L;
+    private static final long DAY_MS = 86_400_000L;
 
-    private final TrafficTick tick = new TrafficTick(WINDOW_MS, 64, 64, 256, 24, 64, 0, 0);
+    private final TrafficTick tick = newTick(64, 256, 0, 0, 0);
     private final Route users = new Route("GET /api/v1/users/{id}");
     private final Route login = new Route("POST /api/v1/auth/login");
 
@@ -161,7 +162,7 @@ class TrafficTickTest {
     @Test
     void shouldReportOnlySourcesAboveTheFloorRateWhenManySourcesSendLittle() {
         // Given: a floor of 1 request/s for IPs and 5 for /24 prefixes; 10 s of event time
-        TrafficTick floored = new TrafficTick(WINDOW_MS, 64, 256, 256, 24, 64, 1.0, 5.0);
+        TrafficTick floored = newTick(256, 256, 1.0, 5.0, 1000);
         for (int i = 0; i < 100; i++) {
             floored.add(event("198.51." + i + ".1", 200, "US"), users, T0 + i * 100L);
         }
@@ -191,6 +192,61 @@ class TrafficTickTest {
         // Then
         assertEquals(List.of(T0 + WINDOW_MS, T0 + 2 * WINDOW_MS, T0 + 3 * WINDOW_MS),
             endpoints.stream().map(EndpointTick::getWindowStart).toList());
+    }
+
+    @Test
+    void shouldReportSourcesByTheirFailuresWhenTheyFailMoreThanTheFailureFloor() {
+        // Given a floor of 100 requests/s by volume and 0.2 failures/s, over 10 s: a slow source failing 5 times
+        TrafficTick failing = newTick(256, 256, 100, 100, 0.2);
+        for (int i = 0; i < 5; i++) {
+            failing.add(event("203.0.113.7", 401, "US"), login, T0 + i * 2_000L);
+        }
+        failing.add(event("198.51.100.1", 200, "US"), login, T0 + 9_999);
+
+        // When
+        List<SourceTick> sources = failing.drain(T0).sources();
+
+        // Then the failing address and its prefix are reported with their failures; the quiet one is not
+        SourceTick ip = sources.stream().filter(s -> s.getSource().equals("203.0.113.7")).findFirst().orElseThrow();
+        assertEquals(5, ip.getFailures());
+        assertEquals(5, ip.getRequests());
+        assertTrue(sources.stream().anyMatch(s -> s.getSource().equals("203.0.113.0/24") && s.getFailures() == 5), sources.toString());
+        assertTrue(sources.stream().noneMatch(s -> s.getSource().startsWith("198.51.100.")), sources.toString());
+    }
+
+    @Test
+    void shouldCountScriptedAgentsNewSourcesAndHeavyPrefixesPerRoute() {
+        // Given three requests from a script in one prefix and one from a browser elsewhere
+        for (int i = 1; i <= 3; i++) {
+            tick.add(RequestEvent.newBuilder(event("203.0.113." + i, 200, "US")).setUserAgent("python-requests/2.32").build(),
+                users, T0 + i);
+        }
+        tick.add(RequestEvent.newBuilder(event("198.51.100.1", 200, "US")).setUserAgent("Mozilla/5.0 (X11) Firefox/133.0").build(),
+            users, T0 + 10);
+
+        // When
+        EndpointTick usersTick = endpoint(tick.drain(T0 - WINDOW_MS), users.name(), T0);
+
+        // Then
+        assertEquals(3, usersTick.getScriptedRequests());
+        assertEquals(4, usersTick.getNewSourceRequests(), "nothing was seen the day before");
+        assertEquals(Map.of("203.0.113.0/24", 3L, "198.51.100.0/24", 1L), usersTick.getTopPrefixes());
+    }
+
+    @Test
+    void shouldTellReturningSourcesWhenTheyWereSeenInThePreviousGeneration() {
+        // Given a source seen yesterday
+        tick.add(event("203.0.113.7", 200, "US"), users, T0);
+        tick.drain(T0 - WINDOW_MS);
+
+        // When it comes back a day later, with a source never seen
+        tick.add(event("203.0.113.7", 200, "US"), users, T0 + DAY_MS);
+        tick.add(event("198.51.100.1", 200, "US"), users, T0 + DAY_MS + 1);
+        EndpointTick usersTick = endpoint(tick.drain(T0 + DAY_MS - WINDOW_MS), users.name(), T0 + DAY_MS);
+
+        // Then
+        assertEquals(2, usersTick.getRequests());
+        assertEquals(1, usersTick.getNewSourceRequests());
     }
 
     private static RequestEvent event(String ip, int status, String region) {
@@ -226,5 +282,10 @@ class TrafficTickTest {
         byte[] copy = new byte[bytes.remaining()];
         bytes.get(copy);
         return HllSketch.heapify(copy).getEstimate();
+    }
+
+    private static TrafficTick newTick(int sketchSize, int top, double ipFloor, double prefixFloor, double failureFloor) {
+        return new TrafficTick(new TrafficTick.Settings(WINDOW_MS, 64, sketchSize, top, 24, 64, ipFloor, prefixFloor, failureFloor),
+            new SourceMemory(DAY_MS, 10_000, 0.01));
     }
 }

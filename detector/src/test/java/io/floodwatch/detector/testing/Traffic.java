@@ -57,6 +57,41 @@ public final class Traffic {
         return events;
     }
 
+    /** The same events sent by a script (an HTTP library's user agent). */
+    public static List<RequestEvent> scripted(List<RequestEvent> events) {
+        List<RequestEvent> scripted = new ArrayList<>(events.size());
+        for (RequestEvent event : events) {
+            scripted.add(RequestEvent.newBuilder(event).setUserAgent("python-requests/2.32.3").build());
+        }
+        return scripted;
+    }
+
+    /** The same events, all answered {@code status}. */
+    public static List<RequestEvent> failing(List<RequestEvent> events, int status) {
+        List<RequestEvent> failing = new ArrayList<>(events.size());
+        for (RequestEvent event : events) {
+            failing.add(RequestEvent.newBuilder(event).setStatus(status).build());
+        }
+        return failing;
+    }
+
+    /** Scripted requests of one route, all answered {@code status}, spread evenly from distinct addresses. */
+    public static List<RequestEvent> botnet(long start, int seconds, int perSecond, String method, String path, String ipPrefix,
+                                            int status) {
+        List<RequestEvent> events = new ArrayList<>();
+        int n = 0;
+        for (int s = 0; s < seconds; s++) {
+            for (int i = 0; i < perSecond; i++) {
+                long ts = start + s * 1000L + i * (1000L / perSecond);
+                String ip = ipPrefix + ((n / 250) % 250) + "." + (n % 250 + 1);
+                events.add(RequestEvent.newBuilder(Events.event(ts, ip, method, path, status, "BR"))
+                    .setUserAgent("python-requests/2.32.3").build());
+                n++;
+            }
+        }
+        return events;
+    }
+
     /** Events sorted by timestamp, as a gateway would publish them. */
     public static List<RequestEvent> merge(List<RequestEvent> a, List<RequestEvent> b) {
         List<RequestEvent> all = new ArrayList<>(a);

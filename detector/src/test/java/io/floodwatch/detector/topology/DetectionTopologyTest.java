@@ -32,6 +32,7 @@ class DetectionTopologyTest {
     private static final Map<String, Object> FAST_BASELINE = Map.of(
         FloodwatchConfig.WINDOW_GRACE_CONFIG, 10_000L,
         FloodwatchConfig.BASELINE_MIN_WINDOWS_CONFIG, 3,
+        FloodwatchConfig.BASELINE_WARMUP_CONFIG, 30_000L,
         FloodwatchConfig.ENDPOINT_MIN_REQUESTS_CONFIG, 50L,
         FloodwatchConfig.REGISTRATION_MIN_REQUESTS_CONFIG, 20L);
 
@@ -95,30 +96,49 @@ class DetectionTopologyTest {
     }
 
     @Test
-    void shouldThrottleEndpointWhenItsWindowIsFarAboveItsBaseline() {
+    void shouldBlockTheHeavyPrefixesWhenAScriptedFailingSurgeHitsAnEndpoint() {
+        // Given a minute of people using the endpoint
+        driver = new DetectorDriver(stateDir, FAST_BASELINE);
+        driver.send(Traffic.gets(T0, 60, 2, "/api/v1/chat/completions"));
+
+        // When a script floods it from two /24 prefixes, every request failing
+        driver.send(Traffic.merge(Traffic.gets(T0 + 60_000, 10, 2, "/api/v1/chat/completions"),
+            Traffic.botnet(T0 + 60_000, 10, 40, "GET", "/api/v1/chat/completions", "198.18.", 401)));
+
+        // Then both prefixes are blocked, and nothing broader: not the endpoint, not the prefix of the usual users
+        List<MitigationCommand> commands = driver.commands();
+        assertEquals(List.of("198.18.0.0/24", "198.18.1.0/24"), commands.stream().map(MitigationCommand::getTarget).sorted().toList(),
+            commands.toString());
+        for (MitigationCommand command : commands) {
+            assertEquals(MitigationAction.BLOCK, command.getAction());
+            assertEquals(MitigationScope.SOURCE_PREFIX, command.getScope());
+            assertEquals(MitigationMode.ENFORCE, command.getMode());
+            assertTrue(command.getDetectedAt() >= T0 + 60_000 && command.getDetectedAt() < T0 + 70_000);
+        }
+        List<JsonNode> anomalies = driver.anomalies();
+        assertTrue(anomalies.stream().allMatch(a -> a.get("verdict").asText().equals("attack")), anomalies.toString());
+    }
+
+    @Test
+    void shouldOnlyReportAFlashCrowdWhenPeopleSurgeOnAnEndpoint() {
         // Given
         driver = new DetectorDriver(stateDir, FAST_BASELINE);
         driver.send(Traffic.gets(T0, 60, 2, "/api/v1/chat/completions"));
 
-        // When
+        // When browsers from many addresses arrive at twenty times the usual rate
         driver.send(Traffic.gets(T0 + 60_000, 10, 40, "/api/v1/chat/completions"));
 
         // Then
-        List<MitigationCommand> commands = driver.commands();
-        MitigationCommand throttle = only(commands, "GET /api/v1/chat/completions");
-        assertEquals(MitigationAction.THROTTLE, throttle.getAction());
-        assertEquals(MitigationScope.ENDPOINT, throttle.getScope());
-        assertEquals(4.0, throttle.getRateLimitPerSecond(), 0.5, "baseline 20 per 10 s window, headroom 2");
-        assertEquals("endpoint-surge", throttle.getRule());
-        assertTrue(throttle.getEvidence().get("surgeRatio") > 5.0);
-        assertTrue(throttle.getDetectedAt() >= T0 + 60_000 && throttle.getDetectedAt() < T0 + 70_000);
+        assertTrue(driver.commands().isEmpty(), "a flash crowd is never acted on");
         List<JsonNode> anomalies = driver.anomalies();
-        assertEquals(1, anomalies.size());
-        assertEquals("attack", anomalies.get(0).get("verdict").asText());
+        assertEquals(1, anomalies.size(), anomalies.toString());
+        assertEquals("flash-crowd", anomalies.get(0).get("verdict").asText());
+        assertEquals("OBSERVED", anomalies.get(0).get("disposition").asText());
+        assertTrue(anomalies.get(0).get("action").isNull());
     }
 
     @Test
-    void shouldNotActOnBaselinesWhenRouteIsStillWarmingUp() {
+    void shouldNotJudgeASurgeWhenTheRouteHasTooFewWindows() {
         // Given
         driver = new DetectorDriver(stateDir, FAST_BASELINE);
         driver.send(Traffic.gets(T0, 20, 2, "/api/v1/chat/completions"));
@@ -128,10 +148,11 @@ class DetectionTopologyTest {
 
         // Then
         assertTrue(driver.commands().isEmpty(), "two completed windows are fewer than the three required");
+        assertTrue(driver.anomalies().isEmpty());
     }
 
     @Test
-    void shouldRestrictRegistrationToUsualRegionsAndLeaveLoginAloneWhenSurgeComesFromElsewhere() {
+    void shouldRestrictRegistrationToUsualRegionsAndLeaveLoginAloneWhenAScriptedSurgeComesFromElsewhere() {
         // Given
         driver = new DetectorDriver(stateDir, FAST_BASELINE);
         driver.send(Traffic.merge(
@@ -140,32 +161,36 @@ class DetectionTopologyTest {
 
         // When
         driver.send(Traffic.merge(
-            Traffic.registrations(T0 + 60_000, 10, 30, "198.18.", "BR", "IN", "VN"),
+            Traffic.scripted(Traffic.registrations(T0 + 60_000, 10, 30, "198.18.", "BR", "IN", "VN")),
             Traffic.logins(T0 + 60_000, 10, 5, "CN")));
 
         // Then
         List<MitigationCommand> commands = driver.commands();
-        MitigationCommand restrict = only(commands, "POST /api/v1/auth/register");
+        List<MitigationCommand> onRegister = forKey(commands, "POST /api/v1/auth/register");
+        assertEquals(1, onRegister.size(), commands.toString());
+        MitigationCommand restrict = onRegister.get(0);
         assertEquals(MitigationAction.RESTRICT_REGISTRATION, restrict.getAction());
         assertEquals(List.of("CN", "US"), restrict.getAllowedRegions());
         assertNull(restrict.getRateLimitPerSecond());
-        assertTrue(restrict.getEvidence().get("foreignShare") > 0.9);
+        assertTrue(restrict.getEvidence().get("regionShiftShare") > 0.9);
         assertTrue(commands.stream().noneMatch(c -> c.getTarget().contains("login")), "login is never restricted: " + commands);
+        assertTrue(commands.stream().allMatch(c -> c == restrict || c.getScope() == MitigationScope.SOURCE_PREFIX),
+            "besides the restriction, only the flood's prefixes: " + commands);
     }
 
     @Test
-    void shouldThrottleRatherThanRestrictWhenRegistrationSurgeKeepsTheUsualRegionMix() {
+    void shouldBlockTheFloodsPrefixesRatherThanRestrictWhenARegistrationAttackKeepsTheUsualRegionMix() {
         // Given
         driver = new DetectorDriver(stateDir, FAST_BASELINE);
         driver.send(Traffic.registrations(T0, 60, 2, "10.1.", "CN", "CN", "CN", "US"));
 
         // When
-        driver.send(Traffic.registrations(T0 + 60_000, 10, 30, "10.2.", "CN", "CN", "CN", "US"));
+        driver.send(Traffic.failing(Traffic.scripted(Traffic.registrations(T0 + 60_000, 10, 30, "10.2.", "CN", "CN", "CN", "US")), 400));
 
         // Then
-        MitigationCommand command = only(driver.commands(), "POST /api/v1/auth/register");
-        assertEquals(MitigationAction.THROTTLE, command.getAction());
-        assertNotNull(command.getRateLimitPerSecond());
+        List<MitigationCommand> commands = driver.commands();
+        assertTrue(forKey(commands, "POST /api/v1/auth/register").isEmpty(), commands.toString());
+        assertEquals(List.of("10.2.0.0/24", "10.2.1.0/24"), commands.stream().map(MitigationCommand::getTarget).sorted().toList());
     }
 
     static List<MitigationCommand> forKey(List<MitigationCommand> commands, String target) {
