@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.schema.EndpointBaseline;
 import io.floodwatch.schema.EndpointRate;
 import io.floodwatch.schema.OpenWindow;
@@ -60,6 +61,16 @@ public final class BaselineModel {
         this.heavyPrefixRequests = heavyPrefixRequests;
         this.minWindows = minWindows;
         this.warmupWindows = (warmupMs + windowSizeMs - 1) / windowSizeMs;
+    }
+
+    /** The model the configuration describes. */
+    public static BaselineModel from(FloodwatchConfig config) {
+        return new BaselineModel(config.getDouble(FloodwatchConfig.BASELINE_ALPHA_CONFIG),
+            config.getLong(FloodwatchConfig.WINDOW_SIZE_CONFIG),
+            config.getLong(FloodwatchConfig.WINDOW_GRACE_CONFIG),
+            config.getLong(FloodwatchConfig.HEAVY_PREFIX_REQUESTS_CONFIG),
+            config.getInt(FloodwatchConfig.BASELINE_MIN_WINDOWS_CONFIG),
+            config.getLong(FloodwatchConfig.BASELINE_WARMUP_CONFIG));
     }
 
     /** Whether a baseline has learned long enough for its verdicts to be enforced. */

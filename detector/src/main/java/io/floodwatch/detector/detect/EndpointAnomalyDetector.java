@@ -6,6 +6,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import io.floodwatch.detector.control.LiveRules;
+
 import io.floodwatch.schema.EndpointBaseline;
 import io.floodwatch.schema.EndpointRate;
 import io.floodwatch.schema.MitigationCandidate;
@@ -25,18 +27,13 @@ public final class EndpointAnomalyDetector implements Processor<Windowed<String>
     /** Name of the baseline store. */
     public static final String STORE = "endpoint-baselines";
 
-    private final BaselineModel model;
-    private final EndpointRules rules;
+    private final LiveRules.Derived<EndpointRules> live;
     private ProcessorContext<String, MitigationCandidate> context;
     private KeyValueStore<String, EndpointBaseline> baselines;
 
-    /**
-     * @param model how baselines are learned
-     * @param rules the endpoint rules
-     */
-    public EndpointAnomalyDetector(BaselineModel model, EndpointRules rules) {
-        this.model = model;
-        this.rules = rules;
+    /** @param live the endpoint rules in force, with their baseline model */
+    public EndpointAnomalyDetector(LiveRules.Derived<EndpointRules> live) {
+        this.live = live;
     }
 
     @Override
@@ -50,6 +47,8 @@ public final class EndpointAnomalyDetector implements Processor<Windowed<String>
         String route = record.key().key();
         EndpointRate rate = record.value();
         long now = context.currentStreamTimeMs();
+        EndpointRules rules = live.get();
+        BaselineModel model = rules.model();
         BaselineModel.Observation observation = model.observe(baselines.get(route), rate, now);
         if (observation.stale()) {
             return;

@@ -101,6 +101,11 @@ public final class EndpointRules {
         this.capacities = capacities(config.getList(FloodwatchConfig.CAPACITIES_CONFIG));
     }
 
+    /** The baseline model the rules judge with. */
+    public BaselineModel model() {
+        return model;
+    }
+
     /**
      * Evaluates a route's open window against its baseline.
      *
@@ -229,8 +234,12 @@ public final class EndpointRules {
         return evidence;
     }
 
-    /** Parses {@code METHOD /route=rate} entries. */
-    static Map<String, Double> capacities(List<String> entries) {
+    /**
+     * Parses {@code METHOD /route=rate} entries.
+     *
+     * @throws ConfigException naming the first entry that is not one
+     */
+    public static Map<String, Double> capacities(List<String> entries) {
         Map<String, Double> capacities = new HashMap<>();
         for (String entry : entries) {
             int equals = entry.lastIndexOf('=');

@@ -5,6 +5,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
+import io.floodwatch.detector.control.LiveRules;
 import io.floodwatch.schema.MitigationCandidate;
 import io.floodwatch.schema.SourceRate;
 
@@ -14,11 +15,11 @@ import io.floodwatch.schema.SourceRate;
  */
 public final class SourceLimitDetector implements Processor<Windowed<String>, SourceRate, String, MitigationCandidate> {
 
-    private final SourceRateLimits limits;
+    private final LiveRules.Derived<SourceRateLimits> limits;
     private ProcessorContext<String, MitigationCandidate> context;
 
-    /** @param limits the per-source limits */
-    public SourceLimitDetector(SourceRateLimits limits) {
+    /** @param limits the per-source limits in force */
+    public SourceLimitDetector(LiveRules.Derived<SourceRateLimits> limits) {
         this.limits = limits;
     }
 
@@ -29,7 +30,7 @@ public final class SourceLimitDetector implements Processor<Windowed<String>, So
 
     @Override
     public void process(Record<Windowed<String>, SourceRate> record) {
-        limits.evaluate(record.value(), record.timestamp())
+        limits.get().evaluate(record.value(), record.timestamp())
             .ifPresent(candidate -> context.forward(new Record<>(candidate.getKey(), candidate, record.timestamp())));
     }
 }

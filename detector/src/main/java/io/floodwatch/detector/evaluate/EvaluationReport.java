@@ -44,6 +44,11 @@ final class EvaluationReport {
                 out.append(row(scenario, attack));
             }
         }
+        for (Scores.Scenario scenario : results) {
+            for (String command : scenario.endpointCommands()) {
+                out.append(String.format(Locale.ROOT, "  %s: endpoint command %s%n", scenario.scenario(), command));
+            }
+        }
         return out.toString();
     }
 
@@ -102,6 +107,12 @@ final class EvaluationReport {
                     a == null ? "-" : String.format(Locale.ROOT, "%.1f%%", a.coverageAfter30s() * 100),
                     scenario.collateralRequests() * 100, scenario.collateralSources() * 100, scenario.commands(),
                     scenario.blocksAndRestrictions()));
+            }
+        }
+        md.append("\nEnforced commands on whole endpoints:\n\n");
+        for (Scores.Scenario scenario : results) {
+            for (String command : scenario.endpointCommands()) {
+                md.append("- ").append(scenario.scenario()).append(": `").append(command).append("`\n");
             }
         }
         Files.writeString(dir.resolve("evaluation.md"), md.toString(), StandardCharsets.UTF_8);

@@ -10,6 +10,8 @@ import java.util.Set;
 import io.floodwatch.producers.sim.LabelledEvent;
 import io.floodwatch.schema.MitigationAction;
 import io.floodwatch.schema.MitigationCommand;
+import io.floodwatch.schema.MitigationMode;
+import io.floodwatch.schema.MitigationScope;
 
 /**
  * Scores a run against its ground truth, one event at a time (the traffic is replayed, never held in memory):
@@ -76,8 +78,13 @@ final class Scorer {
         long issued = commands.stream().filter(c -> c.getAction() != MitigationAction.LIFT).count();
         long strong = commands.stream().filter(c -> c.getAction() == MitigationAction.BLOCK
             || c.getAction() == MitigationAction.RESTRICT_REGISTRATION).count();
+        List<String> endpoints = commands.stream()
+            .filter(c -> c.getScope() == MitigationScope.ENDPOINT && c.getAction() != MitigationAction.LIFT
+                && c.getMode() == MitigationMode.ENFORCE)
+            .map(c -> c.getAction() + " " + c.getTarget() + (c.getAllowedRegions() == null ? "" : " " + c.getAllowedRegions()))
+            .distinct().sorted().toList();
         return new Scores.Scenario(name, scored, legitimate, legitimate == 0 ? 0 : (double) legitimateHit / legitimate,
-            legitimateSources.isEmpty() ? 0 : (double) hitSources.size() / legitimateSources.size(), issued, strong);
+            legitimateSources.isEmpty() ? 0 : (double) hitSources.size() / legitimateSources.size(), issued, strong, endpoints);
     }
 
     private static final class AttackTally {

@@ -32,9 +32,10 @@ public final class Scores {
      * @param collateralSources share of legitimate source addresses with at least one request acted on
      * @param commands commands issued (LIFTs excluded)
      * @param blocksAndRestrictions BLOCK and RESTRICT_REGISTRATION commands among them
+     * @param endpointCommands the enforced commands on whole endpoints, as "ACTION route [allowed regions]", distinct
      */
     public record Scenario(String scenario, List<Attack> attacks, long legitimateRequests, double collateralRequests,
-                           double collateralSources, long commands, long blocksAndRestrictions) {
+                           double collateralSources, long commands, long blocksAndRestrictions, List<String> endpointCommands) {
 
         /** Whether the traffic had no attacker at all. */
         public boolean attackFree() {

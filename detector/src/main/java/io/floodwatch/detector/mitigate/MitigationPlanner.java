@@ -15,6 +15,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.floodwatch.detector.control.LiveRules;
 import io.floodwatch.detector.ingest.LogText;
 import io.floodwatch.detector.rates.SourceKeys;
 import io.floodwatch.schema.Anomaly;
@@ -40,13 +41,13 @@ public final class MitigationPlanner implements Processor<String, MitigationCand
     private static final Logger LOG = LoggerFactory.getLogger(MitigationPlanner.class);
     private static final Duration LIFT_CHECK = Duration.ofSeconds(1);
 
-    private final MitigationPolicy policy;
+    private final LiveRules.Derived<MitigationPolicy> live;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, MitigationState> inForce;
 
-    /** @param policy the command lifecycle */
-    public MitigationPlanner(MitigationPolicy policy) {
-        this.policy = policy;
+    /** @param live the command lifecycle in force */
+    public MitigationPlanner(LiveRules.Derived<MitigationPolicy> live) {
+        this.live = live;
     }
 
     @Override
@@ -64,7 +65,7 @@ public final class MitigationPlanner implements Processor<String, MitigationCand
         }
         String key = MitigationPolicy.stateKey(candidate);
         long now = context.currentStreamTimeMs();
-        apply(key, policy.onCandidate(inForce.get(key), candidate, now, context.currentSystemTimeMs()), now);
+        apply(key, live.get().onCandidate(inForce.get(key), candidate, now, context.currentSystemTimeMs()), now);
     }
 
     private void liftQuietTargets(long streamTime) {
@@ -73,7 +74,7 @@ public final class MitigationPlanner implements Processor<String, MitigationCand
         try (KeyValueIterator<String, MitigationState> all = inForce.all()) {
             while (all.hasNext()) {
                 KeyValue<String, MitigationState> entry = all.next();
-                MitigationPolicy.Decision decision = policy.onTick(entry.value, streamTime, wallClock);
+                MitigationPolicy.Decision decision = live.get().onTick(entry.value, streamTime, wallClock);
                 if (decision != null) {
                     decisions.add(KeyValue.pair(entry.key, decision));
                 }

@@ -19,7 +19,7 @@ import io.floodwatch.schema.EndpointTick;
  */
 public final class EndpointRates {
 
-    static final int PREFIXES_KEPT = 128;
+    static final int PREFIXES_KEPT = 256;
 
     private final long windowSizeMs;
     private final int maxRegions;

@@ -18,7 +18,7 @@ import io.floodwatch.schema.EndpointTick;
  *
  * <p>The HLL sketch ({@code lgK = 10}, HLL_4) estimates distinct sources with a relative standard error of
  * about 1.04/sqrt(1024) = 3.3%, in at most about 550 bytes whatever the number of sources. The prefix sketch
- * (DataSketches' Misra-Gries, {@value #PREFIX_SKETCH_SIZE} counters, about 5 KB) is exact while a tick holds
+ * (DataSketches' Misra-Gries, {@value #PREFIX_SKETCH_SIZE} counters, at most about 10 KB) is exact while a tick holds
  * fewer than {@value #PREFIX_SKETCH_SIZE} * 3/4 distinct prefixes, and otherwise under-counts each prefix by at most
  * {@code 3.5 N / }{@value #PREFIX_SKETCH_SIZE} for N requests in the tick; the {@value #PREFIX_TOP} heaviest
  * prefixes of the tick are reported, so a prefix's window count is a lower bound, exact for any prefix among the
@@ -29,8 +29,8 @@ final class EndpointTickAccumulator {
     static final String OTHER_REGION = "other";
     static final String UNKNOWN_REGION = "ZZ";
     static final int HLL_LG_K = 10;
-    static final int PREFIX_SKETCH_SIZE = 256;
-    static final int PREFIX_TOP = 32;
+    static final int PREFIX_SKETCH_SIZE = 512;
+    static final int PREFIX_TOP = 128;
     
     private final int maxRegions;
     private final HllSketch sources = new HllSketch(HLL_LG_K, TgtHllType.HLL_4);

@@ -26,6 +26,9 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 import io.floodwatch.detector.config.FloodwatchConfig;
+import io.floodwatch.detector.control.ControlRulesProcessor;
+import io.floodwatch.detector.control.LiveRules;
+import io.floodwatch.detector.control.RuleBook;
 import io.floodwatch.detector.config.Topics;
 import io.floodwatch.detector.detect.BaselineModel;
 import io.floodwatch.detector.detect.EndpointAnomalyDetector;
@@ -57,6 +60,7 @@ import io.floodwatch.schema.serde.AvroSerde;
  *
  * <pre>
  * requests-json ─ decode (DLQ) ─ validate (DLQ) ─ key by source IP ─▶ requests
+ * detector-control ─ validate rule changes ─▶ global store + live rules (read by every detect and mitigate step)
  * requests ─ validate (DLQ) ─ aggregate-traffic-ticks (per task, emitted at each commit)
  *     ├─ endpoint ticks ─▶ [endpoint-ticks] ─ windowed endpoint rates ─▶ endpoint-rates
  *     │                                        └─ detect-endpoint-anomalies (baselines) ─┐
@@ -78,6 +82,7 @@ public final class FloodwatchTopology {
     private final Topics topics;
     private final long windowMs;
     private final long graceMs;
+    private final LiveRules rules;
 
     /**
      * @param config configuration
@@ -88,6 +93,12 @@ public final class FloodwatchTopology {
         this.topics = topics;
         this.windowMs = config.getLong(FloodwatchConfig.WINDOW_SIZE_CONFIG);
         this.graceMs = config.getLong(FloodwatchConfig.WINDOW_GRACE_CONFIG);
+        this.rules = new LiveRules(RuleBook.of(config));
+    }
+
+    /** The rules in force, as changed at run time through {@code detector-control}. */
+    public LiveRules rules() {
+        return rules;
     }
 
     /** The topology. */
@@ -98,6 +109,7 @@ public final class FloodwatchTopology {
         EventTimeExtractor eventTime = new EventTimeExtractor(config.getLong(FloodwatchConfig.TIMESTAMP_MAX_FUTURE_CONFIG));
 
         ingestJson(builder, validator, eventTime);
+        control(builder);
 
         KStream<String, SpecificRecord> ticks = builder
             .stream(topics.requests().name(), Consumed.with(topics.requests().keySerde(), topics.requests().valueSerde())
@@ -125,6 +137,13 @@ public final class FloodwatchTopology {
             .to(topics.requests().name(), topics.requests().produced().withName("json-to-requests"));
     }
 
+    private void control(StreamsBuilder builder) {
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ControlRulesProcessor.STORE),
+                Serdes.String(), Serdes.String()).withLoggingDisabled(),
+            topics.control().name(), Consumed.with(Serdes.String(), Serdes.String()).withName("detector-control-source"),
+            () -> new ControlRulesProcessor(rules));
+    }
+
     private KStream<String, MitigationCandidate> endpointRates(KStream<String, EndpointTick> ticks) {
         EndpointRates rates = new EndpointRates(windowMs, config.getInt(FloodwatchConfig.REGIONS_MAX_CONFIG));
         KStream<Windowed<String>, EndpointRate> updates = ticks
@@ -140,16 +159,12 @@ public final class FloodwatchTopology {
 
         StoreBuilder<KeyValueStore<String, EndpointBaseline>> baselines = Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(EndpointAnomalyDetector.STORE), Serdes.String(), AvroSerde.of(EndpointBaseline.class));
-        BaselineModel model = new BaselineModel(config.getDouble(FloodwatchConfig.BASELINE_ALPHA_CONFIG), windowMs, graceMs,
-            config.getLong(FloodwatchConfig.HEAVY_PREFIX_REQUESTS_CONFIG), config.getInt(FloodwatchConfig.BASELINE_MIN_WINDOWS_CONFIG),
-            config.getLong(FloodwatchConfig.BASELINE_WARMUP_CONFIG));
-        EndpointRules rules = new EndpointRules(config, model);
-        return updates.process(supplierWithStore(() -> new EndpointAnomalyDetector(model, rules), baselines),
+        return updates.process(supplierWithStore(() -> new EndpointAnomalyDetector(new LiveRules.Derived<>(rules,
+                book -> new EndpointRules(book.config(), BaselineModel.from(book.config())))), baselines),
             Named.as("detect-endpoint-anomalies"));
     }
 
     private KStream<String, MitigationCandidate> sourceRates(KStream<String, SourceTick> ticks) {
-        SourceRateLimits limits = new SourceRateLimits(config);
         return ticks
             .groupByKey(Grouped.with("source-ticks", Serdes.String(), AvroSerde.of(SourceTick.class)))
             .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMillis(windowMs), Duration.ofMillis(graceMs)))
@@ -161,18 +176,20 @@ public final class FloodwatchTopology {
                 Materialized.<String, SourceRate>as(windowStore(SOURCE_RATE_STORE))
                     .withKeySerde(Serdes.String()).withValueSerde(AvroSerde.of(SourceRate.class)))
             .toStream(Named.as("source-rate-updates"))
-            .process(() -> new SourceLimitDetector(limits), Named.as("detect-source-limits"));
+            .process(() -> new SourceLimitDetector(new LiveRules.Derived<>(rules, book -> new SourceRateLimits(book.config()))),
+                Named.as("detect-source-limits"));
     }
 
     private void mitigate(StreamsBuilder builder, KStream<String, MitigationCandidate> candidates) {
         StoreBuilder<KeyValueStore<String, MitigationState>> inForce = Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(MitigationPlanner.STORE), Serdes.String(), AvroSerde.of(MitigationState.class));
-        MitigationPolicy policy = new MitigationPolicy(MitigationPolicy.Settings.from(config));
+
         var outputs = candidates
             .repartition(Repartitioned.<String, MitigationCandidate>as("mitigation-candidates")
                 .withKeySerde(Serdes.String()).withValueSerde(AvroSerde.of(MitigationCandidate.class))
                 .withStreamPartitioner(new HeartbeatPartitioner()))
-            .process(supplierWithStore(() -> new MitigationPlanner(policy), inForce), Named.as("plan-mitigations"))
+            .process(supplierWithStore(() -> new MitigationPlanner(new LiveRules.Derived<>(rules,
+                book -> new MitigationPolicy(MitigationPolicy.Settings.from(book.config())))), inForce), Named.as("plan-mitigations"))
             .split(Named.as("planned-"))
             .branch((key, value) -> value instanceof MitigationCommand, Branched.as("commands"))
             .defaultBranch(Branched.as("anomalies"));

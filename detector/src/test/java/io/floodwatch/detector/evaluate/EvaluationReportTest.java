@@ -13,8 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 class EvaluationReportTest {
 
     private static final Scores.Scenario SCRAPER = new Scores.Scenario("scraper",
-        List.of(new Scores.Attack("scraper", 9000, true, 12_000, 800, 0.95)), 20_000, 0.002, 0.001, 2, 1);
-    private static final Scores.Scenario BASELINE = new Scores.Scenario("baseline", List.of(), 30_000, 0.0, 0.0, 1, 1);
+        List.of(new Scores.Attack("scraper", 9000, true, 12_000, 800, 0.95)), 20_000, 0.002, 0.001, 2, 1,
+        List.of("RESTRICT_REGISTRATION POST /api/v1/auth/register [CN, US]"));
+    private static final Scores.Scenario BASELINE = new Scores.Scenario("baseline", List.of(), 30_000, 0.0, 0.0, 1, 1, List.of());
 
     @Test
     void shouldListEveryMissedBarWhenBarsAreConfigured() {
@@ -57,5 +58,7 @@ class EvaluationReportTest {
         assertTrue(table.contains("scraper") && table.contains("12.0 s") && table.contains("95.0%"), table);
         assertTrue(Files.readString(dir.resolve("evaluation.md")).contains("| scraper | scraper | yes | 12.0 s |"));
         assertTrue(Files.readString(dir.resolve("evaluation.json")).contains("\"timeToMitigateMs\" : 12000"));
+        assertTrue(table.contains("scraper: endpoint command RESTRICT_REGISTRATION POST /api/v1/auth/register [CN, US]"), table);
+        assertTrue(Files.readString(dir.resolve("evaluation.md")).contains("- scraper: `RESTRICT_REGISTRATION"));
     }
 }

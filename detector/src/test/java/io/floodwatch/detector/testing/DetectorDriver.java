@@ -44,6 +44,7 @@ public final class DetectorDriver implements AutoCloseable {
     private final TestInputTopic<String, RequestEvent> requests;
     private final TestInputTopic<byte[], byte[]> requestsJson;
     private final TestInputTopic<String, byte[]> rawRequests;
+    private final TestInputTopic<String, String> control;
     private final TestOutputTopic<String, byte[]> mitigations;
     private final TestOutputTopic<String, String> endpointRates;
     private final TestOutputTopic<String, String> anomalies;
@@ -68,6 +69,7 @@ public final class DetectorDriver implements AutoCloseable {
             AvroSerde.of(RequestEvent.class));
         this.requestsJson = driver.createInputTopic(topics.requestsJson().name(), new ByteArraySerializer(), new ByteArraySerializer());
         this.rawRequests = driver.createInputTopic(topics.requests().name(), new StringSerializer(), new ByteArraySerializer());
+        this.control = driver.createInputTopic(topics.control().name(), new StringSerializer(), new StringSerializer());
         this.mitigations = driver.createOutputTopic(topics.mitigations().name(), new StringDeserializer(), new ByteArrayDeserializer());
         this.endpointRates = driver.createOutputTopic(topics.endpointRates().name(), new StringDeserializer(), new StringDeserializer());
         this.anomalies = driver.createOutputTopic(topics.anomalies().name(), new StringDeserializer(), new StringDeserializer());
@@ -96,6 +98,19 @@ public final class DetectorDriver implements AutoCloseable {
         for (byte[] line : lines) {
             requestsJson.pipeInput(null, line);
         }
+    }
+
+    /** Publishes a rule change on {@code detector-control} (a null value returns the rule to its configuration). */
+    public void control(String ruleId, String json) {
+        control.pipeInput(ruleId, json);
+    }
+
+    /** The detector's global store of accepted rule changes and rejections. */
+    public Map<String, String> controlStore() {
+        Map<String, String> entries = new HashMap<>();
+        driver.<String, String>getKeyValueStore(io.floodwatch.detector.control.ControlRulesProcessor.STORE).all()
+            .forEachRemaining(entry -> entries.put(entry.key, entry.value));
+        return entries;
     }
 
     /** All commands published since the last call. */

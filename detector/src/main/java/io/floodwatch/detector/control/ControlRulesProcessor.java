@@ -1,0 +1,64 @@
+package io.floodwatch.detector.control;
+
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.floodwatch.detector.ingest.LogText;
+
+/**
+ * Reads the compacted {@code detector-control} topic into the global store {@value #STORE} and the shared
+ * {@link LiveRules}: each change is validated against the rules in force; an accepted one is stored under its rule
+ * id and replaces the rules everywhere at once, a rejected one is logged with its reason and stored under
+ * {@code rejected:<rule id>}, and the rules in force stay as they were. Kafka Streams restores a global store by
+ * replaying the topic through this processor, so after a restart the same changes are accepted and rejected in the
+ * same order: the rules survive restarts without trusting what was written to the topic.
+ */
+public final class ControlRulesProcessor implements Processor<String, String, Void, Void> {
+
+    /** Name of the global store of accepted changes and rejections. */
+    public static final String STORE = "detector-control-rules";
+    /** Key prefix of rejections in the store. */
+    public static final String REJECTED = "rejected:";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControlRulesProcessor.class);
+
+    private final LiveRules rules;
+    private KeyValueStore<String, String> store;
+
+    /** @param rules the rules to keep current */
+    public ControlRulesProcessor(LiveRules rules) {
+        this.rules = rules;
+    }
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+        this.store = context.getStateStore(STORE);
+    }
+
+    @Override
+    public void process(Record<String, String> record) {
+        String ruleId = record.key();
+        RuleBook.Outcome outcome = rules.current().apply(ruleId, record.value());
+        if (!outcome.accepted()) {
+            LOG.warn("Rejected rule change for '{}': {}; the rules in force are unchanged", LogText.bounded(ruleId),
+                LogText.bounded(outcome.rejection()));
+            if (ruleId != null && RuleBook.RULE_SETTINGS.containsKey(ruleId)) {
+                store.put(REJECTED + ruleId, outcome.rejection());
+            }
+            return;
+        }
+        rules.replace(outcome.book());
+        if (record.value() == null) {
+            store.delete(ruleId);
+        } else {
+            store.put(ruleId, record.value());
+        }
+        store.delete(REJECTED + ruleId);
+        LOG.info("Rule change for '{}' accepted: {}", ruleId, record.value() == null ? "back to the start-up configuration"
+            : LogText.bounded(record.value()));
+    }
+}
