@@ -53,6 +53,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-D", "--set"}, paramLabel = "KEY=VALUE", description = "Detector setting, e.g. -D commit.interval.ms=1000.")
     Map<String, String> settings = new HashMap<>();
 
+    @Option(names = "--attack", description = "Every source attacks (scripted credential stuffing, 90% failing) instead of ordinary mixed traffic.")
+    boolean attack;
+
     @Option(names = "--profile", description = "Record the detector phase with Java Flight Recorder and print its hottest methods.")
     boolean profile;
 
@@ -71,8 +74,8 @@ public final class BenchCommand implements Callable<Integer> {
             long stamp = System.currentTimeMillis();
             FloodwatchConfig config = config(bootstrap, work, stamp);
             createTopics(config, bootstrap);
-            out.printf(Locale.ROOT, "Broker %s%s; loading %,d events from %,d distinct sources into %d partitions...%n",
-                bootstrap, broker != null ? " (child JVM)" : "", events, sources, partitions);
+            out.printf(Locale.ROOT, "Broker %s%s; loading %,d %s events from %,d distinct sources into %d partitions...%n",
+                bootstrap, broker != null ? " (child JVM)" : "", events, attack ? "attacking" : "ordinary", sources, partitions);
             out.flush();
             preload(bootstrap, config.getString(FloodwatchConfig.TOPIC_REQUESTS_CONFIG));
 
@@ -87,8 +90,9 @@ public final class BenchCommand implements Callable<Integer> {
                 threads, detector.eventsPerSecond(), detector.cpuSeconds() * 1e6 / detector.events());
             out.printf(Locale.ROOT, "ratio     detector / ceiling: %.2f (target 0.40; the naive per-source windowed count reaches ~0.07)%n",
                 detector.eventsPerSecond() / ceiling.eventsPerSecond());
-            out.printf(Locale.ROOT, "memory    heap kept by the running detector: %,d bytes (%.1f bytes per distinct source)%n",
-                detector.heapBytes(), (double) detector.heapBytes() / sources);
+            out.printf(Locale.ROOT, "memory    heap kept by the running detector: %,d bytes (%.1f bytes per distinct source);"
+                + " JVM heap limit %,d MB%n", detector.heapBytes(), (double) detector.heapBytes() / sources,
+                Runtime.getRuntime().maxMemory() / (1024 * 1024));
             out.printf(Locale.ROOT, "state     local state directory: %,d bytes (%.1f bytes per distinct source)%n",
                 detector.stateBytes(), (double) detector.stateBytes() / sources);
             if (recording != null) {
@@ -122,7 +126,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private void preload(String bootstrap, String topic) {
-        BenchTraffic traffic = new BenchTraffic(sources, 10_000, 42);
+        BenchTraffic traffic = new BenchTraffic(sources, 10_000, 42, attack);
         try (RequestPublisher publisher = RequestPublisher.create(bootstrap, topic, Map.of())) {
             for (long i = 0; i < events; i++) {
                 publisher.publish(traffic.event(i));

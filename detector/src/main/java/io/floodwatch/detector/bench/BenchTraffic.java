@@ -23,17 +23,40 @@ final class BenchTraffic {
 
     private final int sources;
     private final long eventsPerSecond;
+    private final boolean attack;
     private final SplittableRandom random;
 
-    BenchTraffic(int sources, long eventsPerSecond, long seed) {
+    /**
+     * @param attack whether every source attacks: scripted credential stuffing on login, 90% answered 401, so that
+     *               the failure sketches, the source and prefix rules and the planner all work at full load
+     */
+    BenchTraffic(int sources, long eventsPerSecond, long seed, boolean attack) {
+        this.attack = attack;
         this.sources = sources;
         this.eventsPerSecond = eventsPerSecond;
         this.random = new SplittableRandom(seed);
     }
 
+    private static String address(int source) {
+        return "10." + ((source >>> 16) & 0xff) + "." + ((source >>> 8) & 0xff) + "." + (source & 0xff);
+    }
+
     /** The i-th event. Calls must come in order of i. */
     RequestEvent event(long i) {
         int source = random.nextInt(sources);
+        if (attack) {
+            return RequestEvent.newBuilder()
+                .setTimestamp(T0 + i * 1000 / eventsPerSecond)
+                .setSourceIp(address(source))
+                .setMethod("POST")
+                .setPath("/api/v1/auth/login")
+                .setStatus(random.nextInt(10) == 0 ? 200 : 401)
+                .setLatencyMs(20 + random.nextInt(200))
+                .setRegion(REGIONS[random.nextInt(REGIONS.length)])
+                .setUserAgent("python-requests/2.32.3")
+                .setGatewayId("edge-" + (source & 3))
+                .build();
+        }
         String path = PATHS[random.nextInt(PATHS.length)];
         if (path.indexOf('%') >= 0) {
             path = String.format(path, random.nextInt(100_000));
@@ -42,7 +65,7 @@ final class BenchTraffic {
         int status = roll < 95 ? 200 : roll < 98 ? 404 : 500;
         return RequestEvent.newBuilder()
             .setTimestamp(T0 + i * 1000 / eventsPerSecond)
-            .setSourceIp("10." + ((source >>> 16) & 0xff) + "." + ((source >>> 8) & 0xff) + "." + (source & 0xff))
+            .setSourceIp(address(source))
             .setMethod(path.startsWith("/api/v1/auth") ? "POST" : "GET")
             .setPath(path)
             .setStatus(status)

@@ -206,7 +206,7 @@ public final class FloodwatchConfig extends AbstractConfig {
         .define(FAILURE_RATIO_CONFIG, Type.DOUBLE, 0.5, Range.between(0.0, 1.0), Importance.MEDIUM, FAILURE_RATIO_DOC)
         .define(HEAVY_PREFIX_REQUESTS_CONFIG, Type.LONG, 20L, Range.atLeast(2), Importance.MEDIUM, HEAVY_PREFIX_REQUESTS_DOC)
         .define(ATTACK_SCORE_CONFIG, Type.DOUBLE, 0.4, Range.between(0.0, 1.0), Importance.HIGH, ATTACK_SCORE_DOC)
-        .define(PREFIX_COMMANDS_MAX_CONFIG, Type.INT, 64, Range.between(0, 10_000), Importance.MEDIUM, PREFIX_COMMANDS_MAX_DOC)
+        .define(PREFIX_COMMANDS_MAX_CONFIG, Type.INT, 256, Range.between(0, 10_000), Importance.MEDIUM, PREFIX_COMMANDS_MAX_DOC)
         .define(CAPACITIES_CONFIG, Type.LIST, "", Importance.MEDIUM, CAPACITIES_DOC)
         .define(BASELINE_WARMUP_CONFIG, Type.LONG, 180_000L, Range.atLeast(0), Importance.HIGH, BASELINE_WARMUP_DOC)
         .define(DRY_RUN_RULES_CONFIG, Type.LIST, "", Importance.HIGH, DRY_RUN_RULES_DOC)

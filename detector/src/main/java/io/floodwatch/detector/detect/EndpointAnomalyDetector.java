@@ -14,8 +14,8 @@ import io.floodwatch.schema.MitigationCandidate;
 
 /**
  * Detect, per endpoint: keeps each route's learned baseline ({@link BaselineModel}) and evaluates every update
- * of an open window with {@link EndpointRules}: attack, overload or flash crowd. A window judged an attack is not
- * learned. Each time windows close it also emits a heartbeat, which
+ * of an open window with {@link EndpointRules}: attack, overload or flash crowd. A window updated while the route is under attack (see
+ * {@link EndpointRules#underAttack}) is not learned. Each time windows close it also emits a heartbeat, which
  * carries stream time to every planner partition so that lifts happen even when no rule fires.
  *
  * <p>In: windowed route → {@link EndpointRate} updates. Out: target key → {@link MitigationCandidate}.
@@ -59,9 +59,12 @@ public final class EndpointAnomalyDetector implements Processor<Windowed<String>
         }
         for (MitigationCandidate candidate : rules.evaluate(baseline, rate, record.timestamp())) {
             if (EndpointRules.ATTACK.equals(candidate.getVerdict())) {
-                baseline = model.markAnomalous(baseline, rate.getWindowStart());
+                baseline.setLastAttackAt(now);
             }
             context.forward(new Record<>(candidate.getKey(), candidate, record.timestamp()));
+        }
+        if (rules.underAttack(baseline, now)) {
+            baseline = model.markAnomalous(baseline, rate.getWindowStart());
         }
         baselines.put(route, baseline);
     }

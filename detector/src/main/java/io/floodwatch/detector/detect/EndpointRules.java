@@ -34,7 +34,10 @@ import io.floodwatch.schema.MitigationScope;
  *       capacity ({@value #OVERLOAD_RULE}).</li>
  *   <li>{@code flash-crowd}: real users, within capacity: observed and reported, never acted on.</li>
  * </ul>
- * No rule acts before the route has {@code baseline.min.windows} completed windows; every verdict carries whether
+ * Hysteresis: for {@value #ATTACK_HOLD_WINDOWS} windows after an attack verdict, a surge is judged an attack from
+ * {@value #CONTINUING_SCORE} of the attack score, and none of its windows is learned, so a borderline or pulsing
+ * attack does not flip to "flash crowd", get learned into the baseline and have its commands lifted. No rule acts before the route has {@code baseline.min.windows}
+ * completed windows; every verdict carries whether
  * the baseline is past its warm-up, and the planner makes commands of a cold baseline DRY_RUN.
  */
 public final class EndpointRules {
@@ -58,6 +61,9 @@ public final class EndpointRules {
     public static final String FLASH_CROWD = "flash-crowd";
 
     private static final double SIGMAS = 4.0;
+    /** Hysteresis: a route judged an attack stays under attack for this many windows, judged at a lower score. */
+    static final int ATTACK_HOLD_WINDOWS = 3;
+    static final double CONTINUING_SCORE = 0.75;
     private static final double EXPLAINED = 0.5;
 
     private final BaselineModel model;
@@ -101,6 +107,14 @@ public final class EndpointRules {
         this.capacities = capacities(config.getList(FloodwatchConfig.CAPACITIES_CONFIG));
     }
 
+    /**
+     * Whether a route is still under attack at stream time {@code now}: judged one within the last
+     * {@value #ATTACK_HOLD_WINDOWS} windows. Its windows are then neither learned nor judged by the full attack score.
+     */
+    public boolean underAttack(EndpointBaseline baseline, long now) {
+        return baseline.getLastAttackAt() > 0 && now - baseline.getLastAttackAt() <= ATTACK_HOLD_WINDOWS * windowSeconds * 1000;
+    }
+
     /** The baseline model the rules judge with. */
     public BaselineModel model() {
         return model;
@@ -140,7 +154,7 @@ public final class EndpointRules {
             route, requests / Math.max(expected, 1.0), requests, expected);
         boolean warm = model.isWarm(baseline);
         List<MitigationCandidate> candidates;
-        if (assessment.score() >= attackScore) {
+        if (assessment.score() >= (underAttack(baseline, detectedAt) ? attackScore * CONTINUING_SCORE : attackScore)) {
             candidates = attack(baseline, rate, detectedAt, usual, expected, figures,
                 surge + "; attack: " + assessment.explanation(), registration);
         } else {

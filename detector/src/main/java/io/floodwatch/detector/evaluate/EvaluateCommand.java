@@ -105,11 +105,13 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new CliException(e.getMessage());
         }
         Path work = Files.createTempDirectory("floodwatch-evaluate");
+        Files.createDirectories(report);
         List<Scores.Scenario> results = new ArrayList<>();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), 0)) {
             if (input.file != null) {
                 results.add(EvaluationRun.run(input.file.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_"),
-                    TrafficSource.recorded(input.file, labels), pacer, broker.bootstrapServers(), work, settings));
+                    TrafficSource.recorded(input.file, labels), pacer, broker.bootstrapServers(), work, settings,
+                    report.resolve("recorded.commands.jsonl")));
             }
             for (String name : names) {
                 long start = System.currentTimeMillis() - duration.toMillis();
@@ -117,14 +119,15 @@ public final class EvaluateCommand implements Callable<Integer> {
                 out.printf("evaluating %s...%n", name);
                 out.flush();
                 results.add(EvaluationRun.run(name, TrafficSource.scenario(name, options), Pacer.of(speed), broker.bootstrapServers(),
-                    work, settings));
+                    work, settings, report.resolve(name + ".commands.jsonl")));
             }
         }
         EvaluationReport evaluation = new EvaluationReport(results);
         out.println();
         out.print(evaluation.table());
         evaluation.write(report);
-        out.println("reports: " + report.resolve("evaluation.md") + ", " + report.resolve("evaluation.json"));
+        out.println("reports: " + report.resolve("evaluation.md") + ", " + report.resolve("evaluation.json")
+            + ", and the commands of each run in " + report.resolve("<scenario>.commands.jsonl"));
         List<String> missed = evaluation.missed(new EvaluationReport.Bars(
             barTimeToMitigate == null ? null : barTimeToMitigate * 1000, barCoverage, barCollateral, barAttackFreeBlocks));
         missed.forEach(miss -> out.println("bar missed: " + miss));

@@ -27,6 +27,7 @@ import io.floodwatch.producers.Pacer;
 import io.floodwatch.producers.RequestPublisher;
 import io.floodwatch.producers.sim.LabelledEvent;
 import io.floodwatch.schema.MitigationCommand;
+import io.floodwatch.schema.serde.PlainJson;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
@@ -41,8 +42,13 @@ final class EvaluationRun {
     private EvaluationRun() {
     }
 
+    /**
+     * Runs and scores one traffic source.
+     *
+     * @param commandsFile where the commands the detector issued are written, one JSON object per line
+     */
     static Scores.Scenario run(String name, TrafficSource traffic, Pacer pacer, String bootstrap, Path workDir,
-                               Map<String, String> settings) throws Exception {
+                               Map<String, String> settings, Path commandsFile) throws Exception {
         String prefix = "eval-" + name + "-" + System.currentTimeMillis();
         FloodwatchConfig config = FloodwatchConfig.isolated(prefix, bootstrap, workDir, settings);
         Topics topics = Topics.from(config);
@@ -58,6 +64,8 @@ final class EvaluationRun {
             }
         }
         List<MitigationCommand> commands = Commands.read(bootstrap, topics.mitigations().name());
+        java.nio.file.Files.write(commandsFile, commands.stream().map(PlainJson::toJson).toList(),
+            java.nio.charset.StandardCharsets.UTF_8);
         Enforcement enforcement = new Enforcement(new ActiveCommands(commands), RouteClassifier.from(config),
             config.getInt(FloodwatchConfig.IPV4_PREFIX_CONFIG), config.getInt(FloodwatchConfig.IPV6_PREFIX_CONFIG));
         Scorer scorer = new Scorer(enforcement, commands, firstPublished);

@@ -4,6 +4,7 @@ import java.util.Set;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -27,7 +28,9 @@ import io.floodwatch.schema.SourceTick;
  * source's events are already in one task.
  *
  * <p>In: {@code String} source IP → {@link RequestEvent}. Out: route or source key → {@link EndpointTick} or
- * {@link SourceTick}, timestamped inside their window. Store: {@link CommitFlushedBuffer} (no data; commit hook).
+ * {@link SourceTick}, timestamped inside their window. Stores: {@link CommitFlushedBuffer} (no data; commit hook) and
+ * {@value SourceMemorySnapshots#STORE}, the task's memory of sources seen, saved every five minutes of wall-clock
+ * time and read back when the task starts.
  */
 public final class TrafficTickAggregator implements Processor<String, RequestEvent, String, SpecificRecord> {
 
@@ -36,6 +39,7 @@ public final class TrafficTickAggregator implements Processor<String, RequestEve
 
     private static final int IDLE_ROUTE_WINDOWS = 30;
     private static final double SOURCE_MEMORY_FPP = 0.01;
+    private static final java.time.Duration SNAPSHOT_INTERVAL = java.time.Duration.ofMinutes(5);
 
     private final FloodwatchConfig config;
     private final long windowSizeMs;
@@ -64,7 +68,7 @@ public final class TrafficTickAggregator implements Processor<String, RequestEve
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(CommitFlushedBuffer.builder(BUFFER_STORE));
+                return Set.of(CommitFlushedBuffer.builder(BUFFER_STORE), SourceMemorySnapshots.builder());
             }
         };
     }
@@ -74,8 +78,12 @@ public final class TrafficTickAggregator implements Processor<String, RequestEve
         this.context = context;
         this.internal = ProcessorContextUtils.asInternalProcessorContext(context);
         this.node = internal.currentNode();
-        this.tick = new TrafficTick(settings(config), new SourceMemory(config.getLong(FloodwatchConfig.SOURCES_MEMORY_PERIOD_CONFIG),
-            config.getLong(FloodwatchConfig.SOURCES_MEMORY_CAPACITY_CONFIG), SOURCE_MEMORY_FPP));
+        SourceMemory memory = new SourceMemory(config.getLong(FloodwatchConfig.SOURCES_MEMORY_PERIOD_CONFIG),
+            config.getLong(FloodwatchConfig.SOURCES_MEMORY_CAPACITY_CONFIG), SOURCE_MEMORY_FPP);
+        SourceMemorySnapshots snapshots = new SourceMemorySnapshots(context.getStateStore(SourceMemorySnapshots.STORE));
+        snapshots.restore(memory);
+        context.schedule(SNAPSHOT_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> snapshots.save(memory));
+        this.tick = new TrafficTick(settings(config), memory);
         this.routes = new RouteNormalizer(config.getInt(FloodwatchConfig.ROUTES_MAX_CONFIG));
         CommitFlushedBuffer buffer = context.getStateStore(BUFFER_STORE);
         buffer.bind(this::emit, tick::clear);

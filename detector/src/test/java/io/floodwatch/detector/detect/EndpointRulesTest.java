@@ -180,6 +180,22 @@ class EndpointRulesTest {
         assertTrue(warmCandidates.get(0).getWarm());
     }
 
+    @Test
+    void shouldKeepJudgingABorderlineSurgeAnAttackWhenTheRouteWasJustUnderAttack() {
+        // Given a surge whose evidence scores 0.335, under the attack score of 0.4 but over 0.75 of it
+        EndpointBaseline calm = baseline(CHAT, 20, 100, 100, Map.of("US", 1.0));
+        EndpointBaseline attacked = EndpointBaseline.newBuilder(calm).setLastAttackAt(T0 - 10_000).build();
+        EndpointRate surge = window(CHAT, 1_000).scripted(1_000).failures(100).build();
+
+        // When
+        List<MitigationCandidate> afterCalm = rules.evaluate(calm, surge, T0);
+        List<MitigationCandidate> afterAttack = rules.evaluate(attacked, surge, T0);
+
+        // Then
+        assertEquals(EndpointRules.FLASH_CROWD, afterCalm.get(0).getVerdict());
+        assertEquals(EndpointRules.ATTACK, afterAttack.get(0).getVerdict());
+    }
+
     private static MitigationCandidate only(List<MitigationCandidate> candidates, MitigationAction action) {
         List<MitigationCandidate> matching = candidates.stream().filter(c -> c.getAction() == action).toList();
         assertEquals(1, matching.size(), candidates.toString());
