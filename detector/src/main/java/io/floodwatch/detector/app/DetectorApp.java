@@ -20,6 +20,7 @@ import io.floodwatch.detector.broker.EmbeddedKafkaBroker;
 import io.floodwatch.detector.broker.TopicProvisioner;
 import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.detector.config.Topics;
+import io.floodwatch.detector.control.LiveRules;
 import io.floodwatch.detector.topology.FloodwatchTopology;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -37,12 +38,14 @@ public final class DetectorApp implements AutoCloseable {
     private final EmbeddedKafkaBroker broker;
     private final KafkaStreams streams;
     private final String bootstrapServers;
+    private final LiveRules rules;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private DetectorApp(EmbeddedKafkaBroker broker, KafkaStreams streams, String bootstrapServers) {
+    private DetectorApp(EmbeddedKafkaBroker broker, KafkaStreams streams, String bootstrapServers, LiveRules rules) {
         this.broker = broker;
         this.streams = streams;
         this.bootstrapServers = bootstrapServers;
+        this.rules = rules;
     }
 
     /**
@@ -62,10 +65,11 @@ public final class DetectorApp implements AutoCloseable {
             Topics topics = Topics.from(config);
             provision(config, topics, bootstrap);
             MeterRegistry meters = new SimpleMeterRegistry();
-            Topology topology = new FloodwatchTopology(config, topics).build();
+            FloodwatchTopology floodwatch = new FloodwatchTopology(config, topics);
+            Topology topology = floodwatch.build();
             LOG.debug("Topology:\n{}", topology.describe());
             KafkaStreams streams = new KafkaStreams(topology, StreamsSettings.of(config, bootstrap, meters));
-            DetectorApp app = new DetectorApp(broker, streams, bootstrap);
+            DetectorApp app = new DetectorApp(broker, streams, bootstrap, floodwatch.rules());
             streams.setUncaughtExceptionHandler(exception -> {
                 LOG.error("Stream thread failed; replacing it", exception);
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -92,6 +96,11 @@ public final class DetectorApp implements AutoCloseable {
     /** The brokers the detector uses. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** The rules in force, as changed at run time through {@code detector-control}. */
+    public LiveRules rules() {
+        return rules;
     }
 
     /** The running Kafka Streams instance, for queries and tests. */
