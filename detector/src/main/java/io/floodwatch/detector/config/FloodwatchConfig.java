@@ -204,7 +204,7 @@ public final class FloodwatchConfig extends AbstractConfig {
         .define(IP_FAILURE_RATE_CONFIG, Type.DOUBLE, 0.5, Range.atLeast(0.01), Importance.HIGH, FAILURE_RATE_DOC)
         .define(PREFIX_FAILURE_RATE_CONFIG, Type.DOUBLE, 0.8, Range.atLeast(0.01), Importance.HIGH, FAILURE_RATE_DOC)
         .define(FAILURE_RATIO_CONFIG, Type.DOUBLE, 0.5, Range.between(0.0, 1.0), Importance.MEDIUM, FAILURE_RATIO_DOC)
-        .define(HEAVY_PREFIX_REQUESTS_CONFIG, Type.LONG, 20L, Range.atLeast(2), Importance.MEDIUM, HEAVY_PREFIX_REQUESTS_DOC)
+        .define(HEAVY_PREFIX_REQUESTS_CONFIG, Type.LONG, 10L, Range.atLeast(2), Importance.MEDIUM, HEAVY_PREFIX_REQUESTS_DOC)
         .define(ATTACK_SCORE_CONFIG, Type.DOUBLE, 0.4, Range.between(0.0, 1.0), Importance.HIGH, ATTACK_SCORE_DOC)
         .define(PREFIX_COMMANDS_MAX_CONFIG, Type.INT, 256, Range.between(0, 10_000), Importance.MEDIUM, PREFIX_COMMANDS_MAX_DOC)
         .define(CAPACITIES_CONFIG, Type.LIST, "", Importance.MEDIUM, CAPACITIES_DOC)
