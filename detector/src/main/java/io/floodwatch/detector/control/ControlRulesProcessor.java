@@ -14,8 +14,11 @@ import io.floodwatch.detector.ingest.LogText;
  * {@link LiveRules}: each change is validated against the rules in force; an accepted one is stored under its rule
  * id and replaces the rules everywhere at once, a rejected one is logged with its reason and stored under
  * {@code rejected:<rule id>}, and the rules in force stay as they were. Kafka Streams restores a global store by
- * replaying the topic through this processor, so after a restart the same changes are accepted and rejected in the
- * same order: the rules survive restarts without trusting what was written to the topic.
+ * replaying the topic through this processor, so after a restart the changes are validated again, in order, against
+ * the start-up configuration: the rules survive restarts without trusting what was written to the topic. One limit:
+ * the topic is compacted, so once compaction has run, a rejected value is all that is left of its key, and after a
+ * restart that rule is back at its start-up configuration; operators' tools should validate a change before
+ * producing it.
  */
 public final class ControlRulesProcessor implements Processor<String, String, Void, Void> {
 

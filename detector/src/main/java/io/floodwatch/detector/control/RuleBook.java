@@ -73,7 +73,6 @@ public final class RuleBook {
     private final FloodwatchConfig startup;
     private final Map<String, Change> changes;
     private final FloodwatchConfig effective;
-    private final Set<String> dryRunRules;
     private final long version;
 
     private RuleBook(FloodwatchConfig startup, Map<String, Change> changes, long version) {
@@ -94,7 +93,6 @@ public final class RuleBook {
         this.effective = new FloodwatchConfig(values);
         Allowlist.parse(effective.getList(FloodwatchConfig.ALLOWLIST_CONFIG));
         EndpointRules.capacities(effective.getList(FloodwatchConfig.CAPACITIES_CONFIG));
-        this.dryRunRules = Set.copyOf(dryRun);
     }
 
     /** The start-up configuration with no change. */
@@ -107,19 +105,9 @@ public final class RuleBook {
         return effective;
     }
 
-    /** Rules whose commands are DRY_RUN. */
-    public Set<String> dryRunRules() {
-        return dryRunRules;
-    }
-
     /** Increases with every accepted change, so users can rebuild what they derive from the book only when it changed. */
     public long version() {
         return version;
-    }
-
-    /** The changes in force, by rule id. */
-    public Map<String, Change> changes() {
-        return changes;
     }
 
     /**

@@ -133,7 +133,7 @@ public final class BaselineModel {
         if (rate.getRequests() >= window.getRequests()) {
             window.setRequests(rate.getRequests());
             window.setRegionCounts(new HashMap<>(rate.getRegionCounts()));
-            window.setClientErrors(rate.getClientErrors());
+            window.setClientErrors(EndpointEvidence.failures(rate));
             window.setScriptedRequests(rate.getScriptedRequests());
             window.setHeavyPrefixRequests(heavyPrefixRequests(rate));
             window.setNewSourceRequests(rate.getNewSourceRequests());
@@ -168,12 +168,13 @@ public final class BaselineModel {
             long gap = Math.min((window.getStart() - baseline.getFoldedUntil()) / windowSizeMs, MAX_GAP_WINDOWS);
             for (long i = 0; i < gap; i++) {
                 learn(baseline, 0, Map.of());
+                learnHour(baseline, baseline.getFoldedUntil() + i * windowSizeMs, 0);
             }
         }
         if (!window.getAnomalous()) {
             learn(baseline, window.getRequests(), window.getRegionCounts());
             learnEvidence(baseline, window);
-            learnHour(baseline, window);
+            learnHour(baseline, window.getStart(), window.getRequests());
         }
         baseline.setFoldedUntil(window.getStart() + windowSizeMs);
     }
@@ -190,15 +191,15 @@ public final class BaselineModel {
         baseline.setNewSourceShare(ewma(baseline.getNewSourceShare(), window.getNewSourceRequests() / requests, weight));
     }
 
-    private void learnHour(EndpointBaseline.Builder baseline, OpenWindow window) {
+    private void learnHour(EndpointBaseline.Builder baseline, long windowStart, long requests) {
         List<Double> means = new ArrayList<>(baseline.getHourlyMeans());
         List<Long> counts = new ArrayList<>(baseline.getHourlyWindows());
         while (means.size() < HOURS) {
             means.add(0.0);
             counts.add(0L);
         }
-        int hour = hourOfDay(window.getStart());
-        means.set(hour, counts.get(hour) == 0 ? window.getRequests() : ewma(means.get(hour), window.getRequests(), alpha));
+        int hour = hourOfDay(windowStart);
+        means.set(hour, counts.get(hour) == 0 ? requests : ewma(means.get(hour), requests, alpha));
         counts.set(hour, counts.get(hour) + 1);
         baseline.setHourlyMeans(means).setHourlyWindows(counts);
     }

@@ -14,7 +14,8 @@ import io.floodwatch.schema.EndpointRate;
  * route's open window and its baseline. Each piece of evidence is the excess of a share in the window over the same
  * share in the baseline, between 0 and 1:
  * <ul>
- *   <li>{@code failureExcess}: answers 4xx (failed logins, rejected registrations, probing, 429s);</li>
+ *   <li>{@code failureExcess}: answers 4xx other than 429 (failed logins, rejected registrations, probing; 429 is
+ *       what enforcement itself answers, so a throttled crowd does not turn into attackers);</li>
  *   <li>{@code concentrationExcess}: requests from heavy prefixes (a botnet's addresses cluster, a crowd's do not);</li>
  *   <li>{@code scriptedExcess}: user agents of scripts and HTTP libraries;</li>
  *   <li>{@code newSourceExcess}: requests from sources not seen in the last days;</li>
@@ -58,7 +59,7 @@ public final class EndpointEvidence {
      */
     public Assessment assess(EndpointBaseline baseline, EndpointRate rate, List<String> usualRegions) {
         double requests = Math.max(rate.getRequests(), 1);
-        double failures = rate.getClientErrors() / requests;
+        double failures = failures(rate) / requests;
         double concentration = model.heavyPrefixRequests(rate) / requests;
         double scripted = rate.getScriptedRequests() / requests;
         double newSources = rate.getNewSourceRequests() / requests;
@@ -93,6 +94,11 @@ public final class EndpointEvidence {
             reasons.add(String.format(Locale.ROOT, "%.0f%% %s (usually %.0f%%)", share * 100, words, usual * 100));
         }
         return excess * weight;
+    }
+
+    /** Requests answered 4xx other than 429. */
+    static long failures(EndpointRate rate) {
+        return rate.getClientErrors() - rate.getRateLimited();
     }
 
     static double fromRegions(EndpointRate rate, List<String> regions) {

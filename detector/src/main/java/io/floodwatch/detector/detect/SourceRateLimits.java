@@ -16,7 +16,7 @@ import io.floodwatch.schema.SourceRate;
  * <ul>
  *   <li>{@value #RULE}: a source IP or prefix whose window count exceeds its throttle rate is THROTTLED to that
  *       rate; past its block rate it is BLOCKED;</li>
- *   <li>{@value #FAILURE_RULE}: a source IP or prefix whose 4xx answers in a window exceed its failure rate, and
+ *   <li>{@value #FAILURE_RULE}: a source IP or prefix whose 4xx answers (429 aside) in a window exceed its failure rate, and
  *       make up at least the failure ratio of its requests, is BLOCKED: credential stuffing, probing and scripted
  *       sign-ups fail far more than people do, however slowly they go.</li>
  * </ul>

@@ -17,19 +17,14 @@ import io.floodwatch.schema.MitigationScope;
  */
 public final class Allowlist {
 
-    /** An allowlist with nothing on it. */
-    public static final Allowlist EMPTY = new Allowlist(List.of(), Set.of(), Set.of(), List.of());
-
     private final List<Network> networks;
     private final Set<String> accounts;
     private final Set<String> regions;
-    private final List<String> entries;
 
-    private Allowlist(List<Network> networks, Set<String> accounts, Set<String> regions, List<String> entries) {
+    private Allowlist(List<Network> networks, Set<String> accounts, Set<String> regions) {
         this.networks = networks;
         this.accounts = accounts;
         this.regions = regions;
-        this.entries = entries;
     }
 
     /**
@@ -56,7 +51,7 @@ public final class Allowlist {
                 networks.add(Network.parse(entry));
             }
         }
-        return new Allowlist(List.copyOf(networks), Set.copyOf(accounts), Set.copyOf(regions), List.copyOf(entries));
+        return new Allowlist(List.copyOf(networks), Set.copyOf(accounts), Set.copyOf(regions));
     }
 
     /** Whether a command on this target would act on something allowlisted. */
@@ -71,11 +66,6 @@ public final class Allowlist {
     /** Regions always allowed to register. */
     public Set<String> regions() {
         return regions;
-    }
-
-    /** The entries as given. */
-    public List<String> entries() {
-        return entries;
     }
 
     private boolean overlapsNetwork(String target) {

@@ -33,7 +33,11 @@ import io.floodwatch.schema.serde.FloodwatchSchemas;
  *       expiry once half its lifetime has passed); a weaker candidate never downgrades it; a LIFT comes only after
  *       {@code liftAfterMs} of event time without any rule asking for it, times the target's offences;</li>
  *   <li><b>escalation</b>: a lifted target is remembered for {@code offenceMemoryMs}; when it offends again, a
- *       THROTTLE becomes a BLOCK and each offence doubles the lifetime, up to {@code ttlMaxMs};</li>
+ *       THROTTLE of a source IP or prefix becomes a BLOCK, and each offence doubles the lifetime, up to
+ *       {@code ttlMaxMs};</li>
+ *   <li><b>operators win</b>: a target allowlisted at run time has its enforced command lifted at once; a rule put
+ *       in DRY_RUN has its enforced commands re-issued as DRY_RUN; a DRY_RUN wish of another rule (a baseline still
+ *       warming up, a command held for its blast radius) never disarms an enforced command;</li>
  *   <li><b>observations</b> (a flash crowd) publish an anomaly once per episode and no command.</li>
  * </ul>
  * Every command and observation comes with an {@link Anomaly} saying what was decided and why.
@@ -114,15 +118,27 @@ public final class MitigationPolicy {
         if (active) {
             MitigationCommand existing = current.getCommand();
             long lastSeen = Math.max(current.getLastSeenAt(), now);
-            if (!stronger(action, mode, candidate, existing)) {
+            boolean enforced = existing.getMode() == MitigationMode.ENFORCE;
+            if (enforced && ALLOWLISTED.equals(disposition)) {
+                // allowlisted while enforced (an operator's change): withdraw it at once
+                MitigationCommand lift = lift(existing, now, wallClock, "its target is now allowlisted");
+                MitigationState state = MitigationState.newBuilder(current).setCommand(issue(candidate, action, mode, ttl, now,
+                    wallClock)).setLastSeenAt(lastSeen).setPublished(false).build();
+                return new Decision(state, lift, anomaly(candidate, null, mode, disposition, offences));
+            }
+            boolean sameRule = candidate.getRule().equals(existing.getRule());
+            boolean operatorDryRun = enforced && mode == MitigationMode.DRY_RUN && sameRule
+                && settings.dryRunRules().contains(candidate.getRule());
+            if (!operatorDryRun && (!stronger(action, mode, candidate, existing) || (enforced && mode == MitigationMode.DRY_RUN))) {
+                // a DRY_RUN wish of another rule (a cold baseline, a held command) never disarms an enforced command
                 return keepOrRefresh(current, existing, lastSeen, now, wallClock);
             }
         }
         MitigationCommand command = issue(candidate, action, mode, ttl, now, wallClock);
+        boolean published = !ALLOWLISTED.equals(disposition);
         MitigationState state = MitigationState.newBuilder().setCommand(command)
             .setLastSeenAt(active ? Math.max(current.getLastSeenAt(), now) : now).setOffences(offences).setLifted(false)
-            .setLiftedAt(0).build();
-        boolean published = !ALLOWLISTED.equals(disposition);
+            .setLiftedAt(0).setPublished(published).build();
         return new Decision(state, published ? command : null, anomaly(candidate, published ? command : null, mode, disposition,
             offences));
     }
@@ -143,20 +159,26 @@ public final class MitigationPolicy {
         if (active.getAction() == MitigationAction.UNKNOWN) {
             return new Decision(null, null, null);
         }
-        MitigationCommand lift = MitigationCommand.newBuilder(active)
+        MitigationCommand lift = lift(active, now, wallClock, "no rule has asked for it for " + quiet / 1000 + " s");
+        lift.getEvidence().put("quietSeconds", quiet / 1000.0);
+        lift.getEvidence().put("offences", (double) state.getOffences());
+        MitigationState lifted = MitigationState.newBuilder(state).setLifted(true).setLiftedAt(now).build();
+        return new Decision(lifted, state.getPublished() ? lift : null, null);
+    }
+
+    private static MitigationCommand lift(MitigationCommand active, long now, long wallClock, String why) {
+        return MitigationCommand.newBuilder(active)
             .setCommandId(commandId(SourceKeys.key(active.getScope(), active.getTarget()), MitigationAction.LIFT, now))
             .setAction(MitigationAction.LIFT)
             .setAllowedRegions(null)
             .setRateLimitPerSecond(null)
+            .setMode(MitigationMode.ENFORCE)
             .setDetectedAt(now)
             .setIssuedAt(wallClock)
             .setExpiresAt(now)
-            .setReason("lifts " + active.getAction() + " " + active.getCommandId() + ": no rule has asked for it for "
-                + quiet / 1000 + " s")
-            .setEvidence(Map.of("quietSeconds", quiet / 1000.0, "offences", (double) state.getOffences()))
+            .setReason("lifts " + active.getAction() + " " + active.getCommandId() + ": " + why)
+            .setEvidence(new java.util.LinkedHashMap<>())
             .build();
-        MitigationState lifted = MitigationState.newBuilder(state).setLifted(true).setLiftedAt(now).build();
-        return new Decision(lifted, lift, null);
     }
 
     private Decision observe(MitigationState current, boolean active, MitigationCandidate candidate, long now, long wallClock) {
@@ -174,8 +196,7 @@ public final class MitigationPolicy {
     private Decision keepOrRefresh(MitigationState current, MitigationCommand existing, long lastSeen, long now, long wallClock) {
         MitigationState.Builder kept = MitigationState.newBuilder(current).setLastSeenAt(lastSeen);
         long lifetime = existing.getExpiresAt() - existing.getDetectedAt();
-        boolean published = existing.getMode() == MitigationMode.ENFORCE || !existing.getReason().startsWith(ALLOWLISTED);
-        if (published && existing.getExpiresAt() - now < lifetime / 2) {
+        if (current.getPublished() && existing.getExpiresAt() - now < lifetime / 2) {
             // detectedAt moves with the expiry so the lifetime stays the same instead of growing on every refresh
             MitigationCommand refreshed = MitigationCommand.newBuilder(existing)
                 .setDetectedAt(now)
@@ -223,7 +244,7 @@ public final class MitigationPolicy {
         if (mode == MitigationMode.ENFORCE && existing.getMode() != MitigationMode.ENFORCE) {
             return true;
         }
-        return changed(existing, candidate);
+        return changed(existing, candidate, action);
     }
 
     /**
@@ -284,12 +305,12 @@ public final class MitigationPolicy {
             .build();
     }
 
-    private static boolean changed(MitigationCommand active, MitigationCandidate candidate) {
+    private static boolean changed(MitigationCommand active, MitigationCandidate candidate, MitigationAction action) {
         if (!sameRegions(active.getAllowedRegions(), candidate.getAllowedRegions())) {
             return true;
         }
         Double before = active.getRateLimitPerSecond();
-        Double after = candidate.getRateLimitPerSecond();
+        Double after = action == MitigationAction.THROTTLE ? candidate.getRateLimitPerSecond() : null;
         if (before == null || after == null) {
             return before != after;
         }

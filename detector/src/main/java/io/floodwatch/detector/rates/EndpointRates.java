@@ -60,6 +60,7 @@ public final class EndpointRates {
             .setRequests(aggregate.getRequests() + tick.getRequests())
             .setClientErrors(aggregate.getClientErrors() + tick.getClientErrors())
             .setServerErrors(aggregate.getServerErrors() + tick.getServerErrors())
+            .setRateLimited(aggregate.getRateLimited() + tick.getRateLimited())
             .setScriptedRequests(aggregate.getScriptedRequests() + tick.getScriptedRequests())
             .setNewSourceRequests(aggregate.getNewSourceRequests() + tick.getNewSourceRequests())
             .setTopPrefixes(mergePrefixes(aggregate.getTopPrefixes(), tick.getTopPrefixes()))

@@ -39,6 +39,7 @@ final class EndpointTickAccumulator {
     private long requests;
     private long clientErrors;
     private long serverErrors;
+    private long rateLimited;
     private long scripted;
     private long newSources;
 
@@ -64,6 +65,9 @@ final class EndpointTickAccumulator {
             serverErrors++;
         } else if (status >= 400) {
             clientErrors++;
+            if (status == 429) {
+                rateLimited++;
+            }
         }
         long[] count = regions.get(region);
         if (count == null) {
@@ -92,6 +96,7 @@ final class EndpointTickAccumulator {
             .setServerErrors(serverErrors)
             .setRegionCounts(regionCounts)
             .setSourcesSketch(ByteBuffer.wrap(sources.toCompactByteArray()))
+            .setRateLimited(rateLimited)
             .setScriptedRequests(scripted)
             .setNewSourceRequests(newSources)
             .setTopPrefixes(topPrefixes(prefixCodec))
@@ -114,6 +119,7 @@ final class EndpointTickAccumulator {
         requests = 0;
         clientErrors = 0;
         serverErrors = 0;
+        rateLimited = 0;
         scripted = 0;
         newSources = 0;
         regions.clear();

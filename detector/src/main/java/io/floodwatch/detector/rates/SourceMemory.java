@@ -48,11 +48,6 @@ public final class SourceMemory {
         return previous.query(sourceHash);
     }
 
-    /** Bytes the two filters take. */
-    public long sizeBytes() {
-        return current.getSerializedSizeBytes() + previous.getSerializedSizeBytes();
-    }
-
     /** The filters and the start of the current generation, for a snapshot. */
     public Snapshot snapshot() {
         return new Snapshot(generationStart, current.toByteArray(), previous.toByteArray());

@@ -47,6 +47,7 @@ public final class TrafficTick {
     }
 
     private final Settings settings;
+    private Settings floors;
     private final long windowSizeMs;
     private final SourcePrefixes prefixCodec;
     private final SourceMemory memory;
@@ -60,6 +61,7 @@ public final class TrafficTick {
      */
     public TrafficTick(Settings settings, SourceMemory memory) {
         this.settings = settings;
+        this.floors = settings;
         this.windowSizeMs = settings.windowSizeMs();
         this.prefixCodec = new SourcePrefixes(settings.ipv4PrefixLength(), settings.ipv6PrefixLength());
         this.memory = memory;
@@ -89,7 +91,8 @@ public final class TrafficTick {
             ipv4 = IpAddress.mappedIpv4(ipv6);
         }
         int status = event.getStatus();
-        boolean failed = status >= 400 && status < 500;
+        // 429 is what enforcement itself answers: counting it would turn a throttled crowd into attackers
+        boolean failed = status >= 400 && status < 500 && status != 429;
         long sourceHash;
         long prefix;
         if (ipv4 != IpAddress.NOT_IPV4) {
@@ -112,6 +115,11 @@ public final class TrafficTick {
         endpoint.add(status, EndpointTickAccumulator.region(event.getRegion()), sourceHash, prefix,
             UserAgents.isScripted(event.getUserAgent()), !returning);
         window.active = true;
+    }
+
+    /** Uses the floors of these settings from the next drain on (the limits changed at run time); sizes stay. */
+    public void useFloors(Settings settings) {
+        this.floors = settings;
     }
 
     /** Whether anything was added since the last drain. */
@@ -143,8 +151,8 @@ public final class TrafficTick {
                     }
                 });
                 double seconds = (window.lastTimestamp - window.firstTimestamp + 1) / 1000.0;
-                window.sources.drainTo(window.start, sources, floor(settings.ipFloorPerSecond(), seconds),
-                    floor(settings.prefixFloorPerSecond(), seconds), floor(settings.failureFloorPerSecond(), seconds));
+                window.sources.drainTo(window.start, sources, floor(floors.ipFloorPerSecond(), seconds),
+                    floor(floors.prefixFloorPerSecond(), seconds), floor(floors.failureFloorPerSecond(), seconds));
                 window.firstTimestamp = Long.MAX_VALUE;
                 window.lastTimestamp = Long.MIN_VALUE;
                 window.active = false;

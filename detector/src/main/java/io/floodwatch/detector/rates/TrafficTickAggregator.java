@@ -16,6 +16,7 @@ import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 import org.apache.kafka.streams.state.StoreBuilder;
 
 import io.floodwatch.detector.config.FloodwatchConfig;
+import io.floodwatch.detector.control.LiveRules;
 import io.floodwatch.schema.EndpointTick;
 import io.floodwatch.schema.RequestEvent;
 import io.floodwatch.schema.SourceTick;
@@ -42,6 +43,7 @@ public final class TrafficTickAggregator implements Processor<String, RequestEve
     private static final java.time.Duration SNAPSHOT_INTERVAL = java.time.Duration.ofMinutes(5);
 
     private final FloodwatchConfig config;
+    private final LiveRules.Derived<TrafficTick.Settings> floors;
     private final long windowSizeMs;
     private final long maxTickSpanMs;
     private ProcessorContext<String, SpecificRecord> context;
@@ -52,18 +54,24 @@ public final class TrafficTickAggregator implements Processor<String, RequestEve
     private String sourceTopic;
     private long tickStart = Long.MIN_VALUE;
 
-    private TrafficTickAggregator(FloodwatchConfig config) {
+    private TrafficTickAggregator(FloodwatchConfig config, LiveRules rules) {
         this.config = config;
+        this.floors = new LiveRules.Derived<>(rules, book -> settings(book.config()));
         this.windowSizeMs = config.getLong(FloodwatchConfig.WINDOW_SIZE_CONFIG);
         this.maxTickSpanMs = Math.max(windowSizeMs, config.getLong(FloodwatchConfig.WINDOW_GRACE_CONFIG) / 2);
     }
 
-    /** Supplier that also declares the commit hook store. */
-    public static ProcessorSupplier<String, RequestEvent, String, SpecificRecord> supplier(FloodwatchConfig config) {
+    /**
+     * Supplier that also declares the stores.
+     *
+     * @param config start-up configuration (sizes)
+     * @param rules the rules in force, whose limits set the reporting floors
+     */
+    public static ProcessorSupplier<String, RequestEvent, String, SpecificRecord> supplier(FloodwatchConfig config, LiveRules rules) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, RequestEvent, String, SpecificRecord> get() {
-                return new TrafficTickAggregator(config);
+                return new TrafficTickAggregator(config, rules);
             }
 
             @Override
@@ -116,6 +124,7 @@ public final class TrafficTickAggregator implements Processor<String, RequestEve
         }
         long streamTime = context.currentStreamTimeMs();
         long oldestKept = tick.windowStart(streamTime) - windowSizeMs * 2;
+        tick.useFloors(floors.get());
         TrafficTick.Summaries summaries = tick.drain(oldestKept);
         routes.evictIdle(tick.windowStart(streamTime) - windowSizeMs * IDLE_ROUTE_WINDOWS);
         ProcessorNode<?, ?, ?, ?> previousNode = internal.currentNode();

@@ -15,6 +15,19 @@ public final class UserAgents {
         "undici", "ruby", "php/", "guzzlehttp", "postmanruntime", "headlesschrome", "phantomjs", "scrapy", "httpclient",
         "masscan", "zgrab", "nikto", "sqlmap", "nuclei"};
 
+    /** The scripts' names grouped by their first character, so a user agent is scanned once. */
+    private static final String[][] BY_FIRST_CHAR = new String[128][];
+
+    static {
+        for (String script : SCRIPTS) {
+            char first = script.charAt(0);
+            String[] group = BY_FIRST_CHAR[first];
+            String[] grown = group == null ? new String[1] : java.util.Arrays.copyOf(group, group.length + 1);
+            grown[grown.length - 1] = script;
+            BY_FIRST_CHAR[first] = grown;
+        }
+    }
+
     private UserAgents() {
     }
 
@@ -27,25 +40,29 @@ public final class UserAgents {
         if (length == 0) {
             return true;
         }
-        for (String script : SCRIPTS) {
-            if (containsIgnoreCase(agent, length, script)) {
-                return true;
+        for (int i = 0; i < length; i++) {
+            char c = Character.toLowerCase(agent.charAt(i));
+            String[] candidates = c < 128 ? BY_FIRST_CHAR[c] : null;
+            if (candidates != null) {
+                for (String script : candidates) {
+                    if (startsWithIgnoreCase(agent, i, length, script)) {
+                        return true;
+                    }
+                }
             }
         }
         return false;
     }
 
-    private static boolean containsIgnoreCase(CharSequence text, int length, String lowerNeedle) {
-        int last = length - lowerNeedle.length();
-        for (int i = 0; i <= last; i++) {
-            int j = 0;
-            while (j < lowerNeedle.length() && Character.toLowerCase(text.charAt(i + j)) == lowerNeedle.charAt(j)) {
-                j++;
-            }
-            if (j == lowerNeedle.length()) {
-                return true;
+    private static boolean startsWithIgnoreCase(CharSequence text, int from, int length, String lowerNeedle) {
+        if (from + lowerNeedle.length() > length) {
+            return false;
+        }
+        for (int j = 1; j < lowerNeedle.length(); j++) {
+            if (Character.toLowerCase(text.charAt(from + j)) != lowerNeedle.charAt(j)) {
+                return false;
             }
         }
-        return false;
+        return true;
     }
 }

@@ -115,7 +115,7 @@ public final class FloodwatchTopology {
             .stream(topics.requests().name(), Consumed.with(topics.requests().keySerde(), topics.requests().valueSerde())
                 .withTimestampExtractor(eventTime).withName("requests-source"))
             .processValues(() -> new ValidateRequests<String>(validator), Named.as("validate-requests"))
-            .process(TrafficTickAggregator.supplier(config), Named.as("aggregate-traffic-ticks"));
+            .process(TrafficTickAggregator.supplier(config, rules), Named.as("aggregate-traffic-ticks"));
 
         var branches = ticks.split(Named.as("ticks-"))
             .branch((key, value) -> value instanceof EndpointTick, Branched.as("endpoint"))

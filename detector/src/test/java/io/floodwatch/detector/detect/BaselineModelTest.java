@@ -181,12 +181,12 @@ class BaselineModelTest {
     void shouldExpectTheHourlyMeanWhenThatHourHasLearnedEnoughAndIsBusier() {
         // Given an hour of the day with 300 requests per window, then an hour of 100 that pulls the overall mean down
         EndpointBaseline baseline = null;
-        long nine = T0 - Math.floorMod(T0, 86_400_000L) + 9 * 3_600_000L;
+        long ten = T0 - Math.floorMod(T0, 86_400_000L) + 10 * 3_600_000L;
+        long nine = ten - 6 * WINDOW_MS;
         for (int i = 0; i < 6; i++) {
             long start = nine + i * WINDOW_MS;
             baseline = model.observe(baseline, rate(start, 300), start).baseline();
         }
-        long ten = nine + 3_600_000L;
         for (int i = 0; i < 10; i++) {
             long start = ten + i * WINDOW_MS;
             baseline = model.observe(baseline, rate(start, 100), start).baseline();

@@ -74,7 +74,8 @@ class ControlRulesIntegrationTest {
 
     private static void assertRules(DetectorApp detector) {
         assertEquals(50.0, detector.rules().current().config().getDouble(FloodwatchConfig.IP_THROTTLE_RATE_CONFIG));
-        assertTrue(detector.rules().current().dryRunRules().containsAll(Set.of("source-rate-limit")));
+        assertTrue(detector.rules().current().config().getList(FloodwatchConfig.DRY_RUN_RULES_CONFIG).containsAll(
+            Set.of("source-rate-limit")));
         assertEquals(1, detector.rules().current().version(), "the rejected change did not count");
     }
 }

@@ -32,7 +32,7 @@ class MitigationPolicyTest {
     private static final String IP = "203.0.113.7";
     private static final String KEY = "ip:" + IP;
 
-    private final MitigationPolicy policy = new MitigationPolicy(settings(Set.of(), Allowlist.EMPTY));
+    private final MitigationPolicy policy = new MitigationPolicy(settings(Set.of(), Allowlist.parse(List.of())));
 
     /*
      * Copying a generated record (newBuilder(other)) makes Avro load its classes through its class-security check;
@@ -232,6 +232,73 @@ class MitigationPolicyTest {
     }
 
     @Test
+    void shouldNotRepeatAnEscalatedBlockWhenTheThrottleCandidateComesAgain() {
+        // Given a repeat offender whose throttle was escalated to a block
+        MitigationState state = policy.onCandidate(null, candidate(MitigationAction.THROTTLE, 20.0), T0, WALL).state();
+        MitigationState lifted = policy.onTick(state, T0 + LIFT_AFTER_MS, WALL).state();
+        long again = T0 + 90_000;
+        MitigationState blocked = policy.onCandidate(lifted, candidate(MitigationAction.THROTTLE, 20.0, again), again, WALL).state();
+
+        // When the same throttle candidate arrives a second later
+        MitigationPolicy.Decision decision = policy.onCandidate(blocked, candidate(MitigationAction.THROTTLE, 20.0, again + 1_000),
+            again + 1_000, WALL);
+
+        // Then
+        assertNull(decision.command());
+        assertNull(decision.anomaly());
+        assertEquals(MitigationAction.BLOCK, decision.state().getCommand().getAction());
+    }
+
+    @Test
+    void shouldKeepAnEnforcedCommandWhenAnotherRuleWantsADryRunOneForTheSameTarget() {
+        // Given an enforced throttle
+        MitigationState state = policy.onCandidate(null, candidate(MitigationAction.THROTTLE, 20.0), T0, WALL).state();
+        MitigationCandidate coldBlock = Candidates.of("endpoint-attack", MitigationAction.BLOCK, MitigationScope.SOURCE_IP, IP, null,
+            null, T0, TTL_MS, "attack, baseline still warming up", Map.of());
+        coldBlock.setBaselineRelative(true);
+        coldBlock.setWarm(false);
+
+        // When
+        MitigationPolicy.Decision decision = policy.onCandidate(state, coldBlock, T0 + 1_000, WALL);
+
+        // Then
+        assertNull(decision.command());
+        assertEquals(MitigationMode.ENFORCE, decision.state().getCommand().getMode());
+        assertEquals(MitigationAction.THROTTLE, decision.state().getCommand().getAction());
+    }
+
+    @Test
+    void shouldLiftAnEnforcedCommandAtOnceWhenItsTargetIsAllowlistedAtRunTime() {
+        // Given an enforced throttle, then the operator allowlists the address
+        MitigationState state = policy.onCandidate(null, candidate(MitigationAction.THROTTLE, 20.0), T0, WALL).state();
+        MitigationPolicy allowing = new MitigationPolicy(settings(Set.of(), Allowlist.parse(List.of(IP))));
+
+        // When
+        MitigationPolicy.Decision decision = allowing.onCandidate(state, candidate(MitigationAction.THROTTLE, 20.0), T0 + 1_000, WALL);
+        MitigationPolicy.Decision quiet = allowing.onTick(decision.state(), T0 + 1_000 + LIFT_AFTER_MS, WALL);
+
+        // Then
+        assertEquals(MitigationAction.LIFT, decision.command().getAction());
+        assertEquals(MitigationPolicy.ALLOWLISTED, decision.anomaly().getDisposition());
+        assertNull(quiet.command(), "no second LIFT for a command that is no longer published");
+        assertTrue(quiet.state().getLifted());
+    }
+
+    @Test
+    void shouldReissueAsDryRunWhenAnOperatorPutsTheEnforcedRuleInDryRun() {
+        // Given
+        MitigationState state = policy.onCandidate(null, candidate(MitigationAction.THROTTLE, 20.0), T0, WALL).state();
+        MitigationPolicy dryRun = new MitigationPolicy(settings(Set.of("source-rate-limit"), Allowlist.parse(List.of())));
+
+        // When
+        MitigationPolicy.Decision decision = dryRun.onCandidate(state, candidate(MitigationAction.THROTTLE, 20.0), T0 + 1_000, WALL);
+
+        // Then
+        assertEquals(MitigationMode.DRY_RUN, decision.command().getMode());
+        assertEquals(MitigationAction.THROTTLE, decision.command().getAction());
+    }
+
+    @Test
     void shouldForgetALiftedTargetWhenItsOffenceMemoryIsOver() {
         // Given
         MitigationState state = policy.onCandidate(null, candidate(MitigationAction.THROTTLE, 20.0), T0, WALL).state();
@@ -252,7 +319,7 @@ class MitigationPolicyTest {
     @Test
     void shouldPublishDryRunWhenTheRuleIsInDryRunOrItsBaselineIsWarmingUp() {
         // Given
-        MitigationPolicy dryRunRule = new MitigationPolicy(settings(Set.of("source-rate-limit"), Allowlist.EMPTY));
+        MitigationPolicy dryRunRule = new MitigationPolicy(settings(Set.of("source-rate-limit"), Allowlist.parse(List.of())));
         MitigationCandidate cold = candidate(MitigationAction.THROTTLE, 20.0);
         cold.setBaselineRelative(true);
         cold.setWarm(false);
