@@ -117,8 +117,12 @@ public final class DetectorApp implements AutoCloseable {
     public void close() {
         // A lone embedded instance leaves the group so that its restart does not wait out the session timeout;
         // members of a multi-instance deployment stay, so a rolling restart does not move every task.
-        streams.close(CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(broker != null
+        boolean closed = streams.close(CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(broker != null
             ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
+        if (!closed) {
+            LOG.warn("Kafka Streams did not stop within {}; its state directory stays locked until this process exits",
+                CLOSE_TIMEOUT);
+        }
         if (broker != null) {
             broker.close();
         }

@@ -17,6 +17,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -61,6 +62,9 @@ class ControlRulesIntegrationTest {
                 await("the change applied").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .until(() -> detector.rules().current().version() == 1);
                 assertRules(detector);
+                // (closed once running: a close during the first rebalance may wait out the transaction coordinator)
+                await("the detector running").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> detector.streams().state() == KafkaStreams.State.RUNNING);
             }
 
             // And a restarted detector replays the topic to the same rules
