@@ -33,6 +33,10 @@ public final class StreamsSettings {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt(FloodwatchConfig.STREAM_THREADS_CONFIG));
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong(FloodwatchConfig.COMMIT_INTERVAL_CONFIG));
+        // Binary and JSON requests are independent streams whose disorder the windows' grace absorbs: a task never
+        // waits for one of its inputs to catch up with the other (waiting stalled a task until the next metadata
+        // refresh whenever one input was empty and its lag unknown).
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.getShort(FloodwatchConfig.TOPIC_REPLICATION_CONFIG));
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.getString(FloodwatchConfig.TOPIC_REQUESTS_DLQ_CONFIG));
