@@ -1,23 +1,23 @@
 package io.floodwatch.producers;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Future;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import io.floodwatch.gateway.publish.RequestEventPublisher;
 import io.floodwatch.schema.RequestEvent;
 import io.floodwatch.schema.serde.AvroSerde;
 
 /**
- * Gateway-side publisher of {@link RequestEvent}s to the {@code requests} topic, as the contract wants them:
- * Avro single-object encoding, keyed by source IP (so all of a source's events land in one partition and the
- * detector can count them without a repartition), idempotent, lz4-compressed, lightly batched.
+ * Publisher of {@link RequestEvent}s for traffic tools (simulation, replay, benchmarks): the same records as a
+ * gateway's {@link RequestEventPublisher} (Avro single-object encoding, keyed by source IP, so all of a source's
+ * events land in one partition and the detector can count them without a repartition), but a caller that may
+ * wait: {@link #publish} returns the send's future and {@link #flush} waits for every acknowledgement.
  */
 public final class RequestPublisher implements AutoCloseable {
 
@@ -37,13 +37,7 @@ public final class RequestPublisher implements AutoCloseable {
      * @param overrides further producer properties, applied last
      */
     public static RequestPublisher create(String bootstrapServers, String topic, Map<String, Object> overrides) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
+        Map<String, Object> props = RequestEventPublisher.producerSettings(bootstrapServers);
         props.putAll(overrides);
         return new RequestPublisher(new KafkaProducer<>(props, new StringSerializer(), AvroSerde.of(RequestEvent.class)), topic);
     }

@@ -7,7 +7,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.floodwatch.detector.ingest.LogText;
+import io.floodwatch.schema.text.LogText;
 
 /**
  * Reads the compacted {@code detector-control} topic into the global store {@value #STORE} and the shared

@@ -3,10 +3,10 @@ package io.floodwatch.detector.detect;
 import java.util.List;
 import java.util.Map;
 
-import io.floodwatch.detector.rates.SourceKeys;
 import io.floodwatch.schema.MitigationAction;
 import io.floodwatch.schema.MitigationCandidate;
 import io.floodwatch.schema.MitigationScope;
+import io.floodwatch.schema.target.TargetKeys;
 
 /** Builds {@link MitigationCandidate}s: a rule's request for a command, or a heartbeat. */
 public final class Candidates {
@@ -22,7 +22,7 @@ public final class Candidates {
                                          long ttlMs, String reason, Map<String, Double> evidence) {
         return MitigationCandidate.newBuilder()
             .setHeartbeat(false)
-            .setKey(SourceKeys.key(scope, target))
+            .setKey(TargetKeys.key(scope, target))
             .setRule(rule)
             .setAction(action)
             .setScope(scope)

@@ -6,10 +6,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.floodwatch.detector.rates.SourceKeys;
 import io.floodwatch.schema.MitigationAction;
 import io.floodwatch.schema.MitigationCommand;
 import io.floodwatch.schema.MitigationMode;
+import io.floodwatch.schema.target.TargetKeys;
 
 /**
  * The commands an enforcer would have had in force at each moment of event time, as the compacted
@@ -28,7 +28,7 @@ final class ActiveCommands {
     ActiveCommands(List<MitigationCommand> commands) {
         Map<String, List<MitigationCommand>> perKey = new HashMap<>();
         for (MitigationCommand command : commands) {
-            perKey.computeIfAbsent(SourceKeys.key(command.getScope(), command.getTarget()), k -> new ArrayList<>()).add(command);
+            perKey.computeIfAbsent(TargetKeys.key(command.getScope(), command.getTarget()), k -> new ArrayList<>()).add(command);
         }
         perKey.forEach((key, list) -> {
             list.sort(Comparator.comparingLong(MitigationCommand::getDetectedAt));

@@ -3,14 +3,14 @@ package io.floodwatch.detector.evaluate;
 import java.util.HashMap;
 import java.util.Map;
 
-import io.floodwatch.detector.ingest.IpAddress;
 import io.floodwatch.detector.rates.RouteClassifier;
-import io.floodwatch.detector.rates.RouteNormalizer;
-import io.floodwatch.detector.rates.SourceKeys;
 import io.floodwatch.schema.MitigationAction;
 import io.floodwatch.schema.MitigationCommand;
 import io.floodwatch.schema.MitigationScope;
 import io.floodwatch.schema.RequestEvent;
+import io.floodwatch.schema.target.IpAddress;
+import io.floodwatch.schema.target.RoutePaths;
+import io.floodwatch.schema.target.TargetKeys;
 
 /**
  * What an enforcer would have done to one request given the commands in force: the command that blocks,
@@ -41,19 +41,19 @@ final class Enforcement {
         }
         long t = event.getTimestamp();
         String ip = event.getSourceIp();
-        MitigationCommand command = refused(commands.at(SourceKeys.key(MitigationScope.SOURCE_IP, ip), t), t);
+        MitigationCommand command = refused(commands.at(TargetKeys.key(MitigationScope.SOURCE_IP, ip), t), t);
         if (command != null) {
             return command;
         }
         String prefix = prefix(ip);
         if (prefix != null) {
-            command = refused(commands.at(SourceKeys.key(MitigationScope.SOURCE_PREFIX, prefix), t), t);
+            command = refused(commands.at(TargetKeys.key(MitigationScope.SOURCE_PREFIX, prefix), t), t);
             if (command != null) {
                 return command;
             }
         }
-        String route = event.getMethod() + " " + RouteNormalizer.normalizePath(event.getPath());
-        command = commands.at(SourceKeys.key(MitigationScope.ENDPOINT, route), t);
+        String route = RoutePaths.route(event.getMethod(), event.getPath());
+        command = commands.at(TargetKeys.key(MitigationScope.ENDPOINT, route), t);
         if (command == null) {
             return null;
         }
@@ -71,7 +71,7 @@ final class Enforcement {
             return command;
         }
         double rate = command.getRateLimitPerSecond();
-        TokenBucket bucket = buckets.computeIfAbsent(SourceKeys.key(command.getScope(), command.getTarget()),
+        TokenBucket bucket = buckets.computeIfAbsent(TargetKeys.key(command.getScope(), command.getTarget()),
             key -> new TokenBucket(rate, t));
         return bucket.take(rate, t) ? null : command;
     }

@@ -4,6 +4,7 @@ import java.time.Instant;
 
 import io.floodwatch.schema.RequestEvent;
 import io.floodwatch.schema.serde.InvalidEventException;
+import io.floodwatch.schema.target.IpAddress;
 
 /**
  * Checks the values of a decoded {@link RequestEvent}: address syntax, method, path, status, region, and its

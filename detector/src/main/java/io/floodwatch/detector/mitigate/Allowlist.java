@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import io.floodwatch.detector.ingest.IpAddress;
 import io.floodwatch.schema.MitigationScope;
+import io.floodwatch.schema.target.IpAddress;
 
 /**
  * Sources that are never blocked, throttled or restricted: IPs and CIDRs (IPv4 or IPv6), accounts

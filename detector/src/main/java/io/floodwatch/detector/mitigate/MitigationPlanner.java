@@ -16,12 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.floodwatch.detector.control.LiveRules;
-import io.floodwatch.detector.ingest.LogText;
-import io.floodwatch.detector.rates.SourceKeys;
 import io.floodwatch.schema.Anomaly;
 import io.floodwatch.schema.MitigationCandidate;
 import io.floodwatch.schema.MitigationCommand;
 import io.floodwatch.schema.MitigationState;
+import io.floodwatch.schema.target.TargetKeys;
+import io.floodwatch.schema.text.LogText;
 
 /**
  * Mitigate: turns rules' candidates into commands, one target at a time, with {@link MitigationPolicy}:
@@ -95,7 +95,7 @@ public final class MitigationPlanner implements Processor<String, MitigationCand
         if (command != null) {
             LOG.info("{} {} {} {} ({}): {}", command.getAction(), command.getMode(), command.getScope(), command.getTarget(),
                 command.getRule(), LogText.bounded(command.getReason()));
-            context.forward(new Record<>(SourceKeys.key(command.getScope(), command.getTarget()), command, now));
+            context.forward(new Record<>(TargetKeys.key(command.getScope(), command.getTarget()), command, now));
         }
         Anomaly anomaly = decision.anomaly();
         if (anomaly != null) {

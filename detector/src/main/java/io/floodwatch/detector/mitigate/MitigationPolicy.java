@@ -11,7 +11,6 @@ import java.util.UUID;
 
 import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.detector.detect.EndpointRules;
-import io.floodwatch.detector.rates.SourceKeys;
 import io.floodwatch.schema.Anomaly;
 import io.floodwatch.schema.MitigationAction;
 import io.floodwatch.schema.MitigationCandidate;
@@ -20,6 +19,7 @@ import io.floodwatch.schema.MitigationMode;
 import io.floodwatch.schema.MitigationScope;
 import io.floodwatch.schema.MitigationState;
 import io.floodwatch.schema.serde.FloodwatchSchemas;
+import io.floodwatch.schema.target.TargetKeys;
 
 /**
  * The lifecycle of commands, as pure functions over a target's {@link MitigationState}:
@@ -168,7 +168,7 @@ public final class MitigationPolicy {
 
     private static MitigationCommand lift(MitigationCommand active, long now, long wallClock, String why) {
         return MitigationCommand.newBuilder(active)
-            .setCommandId(commandId(SourceKeys.key(active.getScope(), active.getTarget()), MitigationAction.LIFT, now))
+            .setCommandId(commandId(TargetKeys.key(active.getScope(), active.getTarget()), MitigationAction.LIFT, now))
             .setAction(MitigationAction.LIFT)
             .setAllowedRegions(null)
             .setRateLimitPerSecond(null)

@@ -3,7 +3,8 @@ package io.floodwatch.detector.rates;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.Set;
+
+import io.floodwatch.schema.target.RoutePaths;
 
 /**
  * Maps a request's method and path to a bounded set of routes: ids, numbers, UUIDs, hex strings and tokens
@@ -18,14 +19,7 @@ public final class RouteNormalizer {
 
     /** Path template of routes beyond the cap. */
     public static final String OTHER_PATH = "/{other}";
-    /** Template of an id-like path segment. */
-    public static final String ID = "{id}";
-
-    static final int MAX_SEGMENTS = 8;
     private static final int MAX_CACHED_PATHS = 16_384;
-    private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS",
-        "CONNECT", "TRACE");
-    private static final String OTHER_METHOD = "OTHER";
 
     private final int maxRoutes;
     private final Map<String, Map<String, Route>> cacheByMethod = new HashMap<>();
@@ -42,7 +36,7 @@ public final class RouteNormalizer {
     public Route route(String method, String path, long window) {
         Map<String, Route> byPath = cacheByMethod.get(method);
         if (byPath == null) {
-            String known = METHODS.contains(method) ? method : OTHER_METHOD;
+            String known = RoutePaths.method(method);
             byPath = cacheByMethod.computeIfAbsent(known, m -> new HashMap<>());
             if (!known.equals(method)) {
                 return resolve(known, path, byPath, window);
@@ -62,7 +56,7 @@ public final class RouteNormalizer {
             cached.lastSeenWindow = window;
             return cached;
         }
-        String template = normalizePath(path);
+        String template = RoutePaths.template(path);
         String name = method + " " + template;
         Route route = routes.get(name);
         if (route == null) {
@@ -101,77 +95,5 @@ public final class RouteNormalizer {
     /** Number of routes tracked. */
     public int size() {
         return routes.size();
-    }
-
-    /** The path template of a raw path. */
-    public static String normalizePath(String path) {
-        int end = path.length();
-        int query = path.indexOf('?');
-        if (query >= 0) {
-            end = query;
-        }
-        int fragment = path.indexOf('#');
-        if (fragment >= 0 && fragment < end) {
-            end = fragment;
-        }
-        StringBuilder template = new StringBuilder(Math.min(end, 128) + 8);
-        int segments = 0;
-        int start = 0;
-        while (start < end) {
-            int slash = path.indexOf('/', start);
-            int segmentEnd = slash < 0 || slash > end ? end : slash;
-            if (segmentEnd > start) {
-                if (segments == MAX_SEGMENTS) {
-                    template.append("/{more}");
-                    break;
-                }
-                template.append('/');
-                appendSegment(template, path, start, segmentEnd);
-                segments++;
-            }
-            start = segmentEnd + 1;
-        }
-        if (template.length() == 0) {
-            template.append('/');
-        }
-        return template.toString();
-    }
-
-    private static void appendSegment(StringBuilder template, String path, int start, int end) {
-        if (isIdLike(path, start, end)) {
-            template.append(ID);
-        } else {
-            template.append(path, start, end);
-        }
-    }
-
-    static boolean isIdLike(String path, int start, int end) {
-        int length = end - start;
-        if (length > 48) {
-            return true;
-        }
-        int digits = 0;
-        int hex = 0;
-        int dashes = 0;
-        for (int i = start; i < end; i++) {
-            char c = path.charAt(i);
-            if (c >= '0' && c <= '9') {
-                digits++;
-                hex++;
-            } else if ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) {
-                hex++;
-            } else if (c == '-') {
-                dashes++;
-            } else if (!((c >= 'g' && c <= 'z') || (c >= 'G' && c <= 'Z') || c == '_' || c == '.' || c == '~')) {
-                return true;
-            }
-        }
-        if (digits == length) {
-            return true;
-        }
-        boolean uuid = length == 36 && dashes == 4 && hex == 32;
-        boolean hexId = hex == length && length >= 8 && digits > 0;
-        boolean token = digits >= 3 && length >= 8;
-        return uuid || hexId || token;
     }
 }

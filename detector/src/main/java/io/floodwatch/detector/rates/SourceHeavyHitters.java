@@ -11,9 +11,9 @@ import org.apache.datasketches.frequencies.ErrorType;
 import org.apache.datasketches.frequencies.ItemsSketch;
 import org.apache.datasketches.frequencies.LongsSketch;
 
-import io.floodwatch.detector.ingest.IpAddress;
 import io.floodwatch.schema.MitigationScope;
 import io.floodwatch.schema.SourceTick;
+import io.floodwatch.schema.target.IpAddress;
 
 /**
  * The heaviest sources of one window since the last tick, by requests and by failures (4xx answers): source IPs

@@ -1,6 +1,6 @@
 package io.floodwatch.detector.rates;
 
-import io.floodwatch.detector.ingest.IpAddress;
+import io.floodwatch.schema.target.IpAddress;
 
 /**
  * Source prefixes as one {@code long}, IPv4 and IPv6 alike, so that one frequent-items sketch counts both: an IPv6

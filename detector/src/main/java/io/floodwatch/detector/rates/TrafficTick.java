@@ -5,10 +5,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.floodwatch.detector.ingest.IpAddress;
 import io.floodwatch.schema.EndpointTick;
 import io.floodwatch.schema.RequestEvent;
 import io.floodwatch.schema.SourceTick;
+import io.floodwatch.schema.target.IpAddress;
 
 /**
  * A task's traffic since its last commit, pre-aggregated per window: per route an

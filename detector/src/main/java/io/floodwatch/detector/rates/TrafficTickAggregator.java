@@ -20,6 +20,7 @@ import io.floodwatch.detector.control.LiveRules;
 import io.floodwatch.schema.EndpointTick;
 import io.floodwatch.schema.RequestEvent;
 import io.floodwatch.schema.SourceTick;
+import io.floodwatch.schema.target.TargetKeys;
 
 /**
  * Rates, stage 1: pre-aggregates validated request events locally per task, with no repartition and no store
@@ -137,7 +138,7 @@ public final class TrafficTickAggregator implements Processor<String, RequestEve
                     timestampIn(endpoint.getWindowStart(), summaries.maxTimestamp())));
             }
             for (SourceTick source : summaries.sources()) {
-                context.forward(new Record<>(SourceKeys.key(source.getScope(), source.getSource()), source,
+                context.forward(new Record<>(TargetKeys.key(source.getScope(), source.getSource()), source,
                     timestampIn(source.getWindowStart(), summaries.maxTimestamp())));
             }
         } finally {

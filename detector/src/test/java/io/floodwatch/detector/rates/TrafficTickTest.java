@@ -13,11 +13,11 @@ import java.util.Optional;
 import org.apache.datasketches.hll.HllSketch;
 import org.junit.jupiter.api.Test;
 
-import io.floodwatch.detector.ingest.IpAddress;
 import io.floodwatch.schema.EndpointTick;
 import io.floodwatch.schema.MitigationScope;
 import io.floodwatch.schema.RequestEvent;
 import io.floodwatch.schema.SourceTick;
+import io.floodwatch.schema.target.IpAddress;
 
 class TrafficTickTest {
 

@@ -1,4 +1,4 @@
-package io.floodwatch.detector.ingest;
+package io.floodwatch.schema.text;
 
 /**
  * Makes text that attackers may have shaped (paths, user agents, reasons quoting them) safe for a log line: at most
@@ -7,7 +7,7 @@ package io.floodwatch.detector.ingest;
  */
 public final class LogText {
 
-    static final int MAX_LENGTH = 300;
+    public static final int MAX_LENGTH = 300;
 
     private LogText() {
     }

@@ -1,4 +1,4 @@
-package io.floodwatch.detector.ingest;
+package io.floodwatch.schema.target;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -166,6 +166,15 @@ public final class IpAddress {
             high = (high << 8) | (address[i] & 0xff);
         }
         return high;
+    }
+
+    /** The lower 64 bits of an IPv6 address. */
+    public static long ipv6Low(byte[] address) {
+        long low = 0;
+        for (int i = 8; i < 16; i++) {
+            low = (low << 8) | (address[i] & 0xff);
+        }
+        return low;
     }
 
     /** The upper 64 bits of an IPv6 address masked to a prefix length of at most 64. */

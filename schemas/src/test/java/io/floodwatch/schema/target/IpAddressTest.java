@@ -1,4 +1,4 @@
-package io.floodwatch.detector.ingest;
+package io.floodwatch.schema.target;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,11 +1,11 @@
-package io.floodwatch.detector.rates;
+package io.floodwatch.schema.target;
 
 import io.floodwatch.schema.MitigationScope;
 
 /** Keys of sources and targets, as used on the {@code mitigations} topic: {@code ip:…}, {@code prefix:…}, {@code endpoint:…}. */
-public final class SourceKeys {
+public final class TargetKeys {
 
-    private SourceKeys() {
+    private TargetKeys() {
     }
 
     /** The key of a target of the given scope. */

@@ -1,0 +1,24 @@
+package io.floodwatch.gateway.enforce;
+
+/** What a gateway does with one request, and the HTTP status it answers when it refuses it. */
+public enum Decision {
+    /** Serve the request. */
+    ALLOW(200),
+    /** Refuse it: its source, account or endpoint is blocked. */
+    BLOCK(403),
+    /** Refuse it: its target is throttled and has used up its rate. */
+    THROTTLE(429),
+    /** Refuse a registration from a region outside the ones allowed for its endpoint. */
+    REFUSE_REGISTRATION(403);
+
+    private final int status;
+
+    Decision(int status) {
+        this.status = status;
+    }
+
+    /** The HTTP status for the client: 200, 403 or 429. */
+    public int status() {
+        return status;
+    }
+}
