@@ -6,6 +6,8 @@ import org.apache.kafka.common.config.ConfigException;
 import io.floodwatch.detector.app.BrokerUnreachableException;
 import io.floodwatch.detector.bench.BenchCommand;
 import io.floodwatch.detector.evaluate.EvaluateCommand;
+import io.floodwatch.gateway.sidecar.SidecarCommand;
+import io.floodwatch.gateway.sidecar.SidecarException;
 import io.floodwatch.schema.serde.InvalidEventException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,7 +20,7 @@ import picocli.CommandLine.Command;
     description = "Real-time attack detector on Kafka Streams.",
     subcommands = {RunCommand.class, DemoCommand.class, CommandsCommand.class, SimulateCommand.class, ReplayCommand.class, BrokerCommand.class,
         BenchCommand.class,
-        EvaluateCommand.class, CommandLine.HelpCommand.class})
+        EvaluateCommand.class, SidecarCommand.class, CommandLine.HelpCommand.class})
 public final class FloodwatchCli {
 
     private FloodwatchCli() {
@@ -49,7 +51,7 @@ public final class FloodwatchCli {
         if (ex instanceof ConfigException) {
             return "bad configuration: " + firstLine(ex.getMessage());
         }
-        if (ex instanceof CliException || ex instanceof BrokerUnreachableException) {
+        if (ex instanceof CliException || ex instanceof BrokerUnreachableException || ex instanceof SidecarException) {
             return ex.getMessage();
         }
         if (ex instanceof KafkaException) {

@@ -1,0 +1,109 @@
+package io.floodwatch.gateway.sidecar;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sidecar}: the decision sidecar for nginx {@code auth_request} and Envoy {@code ext_authz}. Runs until
+ * interrupted. Also the main class of the standalone sidecar jar.
+ */
+@Command(name = "sidecar", mixinStandardHelpOptions = true,
+    description = "Answer nginx auth_request and Envoy ext_authz checks from the mitigation commands, and publish the "
+        + "gateway's access logs (JSON over syslog UDP) as request events.")
+public final class SidecarCommand implements Callable<Integer> {
+
+    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka brokers (default: ${DEFAULT-VALUE}).")
+    String bootstrapServers;
+
+    @Option(names = "--listen", defaultValue = "127.0.0.1:9191", converter = HostPortConverter.class,
+        description = "host:port of the decision server (default: ${DEFAULT-VALUE}).")
+    InetSocketAddress listen;
+
+    @Option(names = "--syslog", defaultValue = "127.0.0.1:5140",
+        description = "host:port where access logs arrive over syslog UDP, or 'off' (default: ${DEFAULT-VALUE}).")
+    String syslog;
+
+    @Option(names = "--requests-topic", defaultValue = "requests", description = "Topic for request events (default: ${DEFAULT-VALUE}).")
+    String requestsTopic;
+
+    @Option(names = "--mitigations-topic", defaultValue = "mitigations", description = "Topic of commands (default: ${DEFAULT-VALUE}).")
+    String mitigationsTopic;
+
+    @Option(names = "--gateways", defaultValue = "1",
+        description = "Gateways sharing endpoint THROTTLEs; each admits 1/N of the rate (default: ${DEFAULT-VALUE}).")
+    int gateways;
+
+    @Option(names = "--threads", defaultValue = "8", description = "Decision server threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--queue", defaultValue = "100000",
+        description = "Request events held while the brokers are unreachable; beyond, dropped and counted (default: ${DEFAULT-VALUE}).")
+    int queue;
+
+    @Override
+    public Integer call() throws Exception {
+        if (gateways < 1 || threads < 1 || queue < 1) {
+            throw new SidecarException("--gateways, --threads and --queue must be at least 1");
+        }
+        InetSocketAddress syslogAddress = "off".equalsIgnoreCase(syslog) ? null : new HostPortConverter().convert(syslog);
+        Sidecar.Settings settings = new Sidecar.Settings(bootstrapServers, listen, syslogAddress, requestsTopic,
+            mitigationsTopic, gateways, threads, queue);
+        CountDownLatch stop = new CountDownLatch(1);
+        try (Sidecar sidecar = Sidecar.start(settings)) {
+            System.out.println("Floodwatch sidecar on http://" + hostPort(sidecar.address()) + " (nginx: /nginx/authz, Envoy: "
+                + "/envoy/authz, health: /healthz, counts: /stats)" + (sidecar.syslogAddress() == null ? ""
+                : "; access logs on udp " + hostPort(sidecar.syslogAddress())) + ". Ctrl-C stops it.");
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "floodwatch-sidecar-stop"));
+            stop.await();
+        }
+        return 0;
+    }
+
+    private static String hostPort(InetSocketAddress address) {
+        return address.getHostString() + ":" + address.getPort();
+    }
+
+    /** Parses {@code host:port}. */
+    public static final class HostPortConverter implements CommandLine.ITypeConverter<InetSocketAddress> {
+        @Override
+        public InetSocketAddress convert(String value) {
+            int colon = value.lastIndexOf(':');
+            if (colon <= 0 || colon == value.length() - 1) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not host:port (e.g. 127.0.0.1:9191)");
+            }
+            int port;
+            try {
+                port = Integer.parseInt(value.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' has no numeric port (e.g. 127.0.0.1:9191)");
+            }
+            if (port < 0 || port > 65_535) {
+                throw new CommandLine.TypeConversionException("port " + port + " is outside 0..65535");
+            }
+            String host = value.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            return new InetSocketAddress(host, port);
+        }
+    }
+
+    /** Entry point of the standalone sidecar jar: errors are one line, without a stack trace. */
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new SidecarCommand());
+        cli.setParameterExceptionHandler((ex, ignored) -> {
+            cli.getErr().println("floodwatch-sidecar: " + ex.getMessage() + " (see --help)");
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((ex, failed, parseResult) -> {
+            cli.getErr().println("floodwatch-sidecar: " + (ex instanceof SidecarException ? ex.getMessage() : ex.toString()));
+            return 1;
+        });
+        System.exit(cli.execute(args));
+    }
+}

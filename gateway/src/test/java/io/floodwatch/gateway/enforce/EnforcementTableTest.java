@@ -1,0 +1,205 @@
+package io.floodwatch.gateway.enforce;
+
+import static io.floodwatch.gateway.enforce.Commands.command;
+import static io.floodwatch.gateway.enforce.Commands.restrict;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import io.floodwatch.schema.MitigationAction;
+import io.floodwatch.schema.MitigationCommand;
+import io.floodwatch.schema.MitigationMode;
+import io.floodwatch.schema.MitigationScope;
+
+class EnforcementTableTest {
+
+    private static final long NOW = 1_800_000_000_000L;
+    private static final long LATER = NOW + 60_000;
+
+    private final AtomicLong clock = new AtomicLong(NOW);
+    private final EnforcementTable table = new EnforcementTable(1.0, clock::get);
+
+    private static GatewayRequest from(String ip) {
+        return new GatewayRequest(ip, "GET", "/api/v1/models", null, "US");
+    }
+
+    @Test
+    void shouldBlockOnlyTheAddressWhenASourceIpIsBlocked() throws Exception {
+        // Given
+        table.apply(command(MitigationAction.BLOCK, MitigationScope.SOURCE_IP, "203.0.113.7", LATER));
+
+        // When
+        Decision blocked = table.decide(from("203.0.113.7"));
+        Decision neighbour = table.decide(from("203.0.113.8"));
+
+        // Then
+        assertEquals(Decision.BLOCK, blocked);
+        assertEquals(Decision.ALLOW, neighbour);
+        assertEquals(Decision.BLOCK, table.decide(from("::ffff:203.0.113.7")), "the IPv4-mapped form is the same address");
+    }
+
+    @Test
+    void shouldBlockEveryAddressInsideWhenAPrefixIsBlocked() throws Exception {
+        // Given
+        table.apply(command(MitigationAction.BLOCK, MitigationScope.SOURCE_PREFIX, "198.51.100.0/24", LATER));
+        table.apply(command(MitigationAction.BLOCK, MitigationScope.SOURCE_PREFIX, "2001:db8:1:2::/64", LATER));
+
+        // When
+        Decision inside = table.decide(from("198.51.100.200"));
+        Decision outside = table.decide(from("198.51.101.1"));
+        Decision inside6 = table.decide(from("2001:db8:1:2::99"));
+        Decision outside6 = table.decide(from("2001:db8:1:3::1"));
+
+        // Then
+        assertEquals(Decision.BLOCK, inside);
+        assertEquals(Decision.ALLOW, outside);
+        assertEquals(Decision.BLOCK, inside6);
+        assertEquals(Decision.ALLOW, outside6);
+    }
+
+    @Test
+    void shouldStopApplyingACommandWhenItExpiresOrIsLifted() throws Exception {
+        // Given a block expiring in a minute and another one on a second address
+        table.apply(command(MitigationAction.BLOCK, MitigationScope.SOURCE_IP, "203.0.113.7", LATER));
+        table.apply(command(MitigationAction.BLOCK, MitigationScope.SOURCE_IP, "203.0.113.9", LATER + 60_000));
+
+        // When the first expires and the second is lifted
+        clock.set(LATER);
+        EnforcementTable.Outcome lift = table.apply(command(MitigationAction.LIFT, MitigationScope.SOURCE_IP, "203.0.113.9", LATER + 60_000));
+
+        // Then
+        assertEquals(Decision.ALLOW, table.decide(from("203.0.113.7")));
+        assertEquals(Decision.ALLOW, table.decide(from("203.0.113.9")));
+        assertEquals(EnforcementTable.Outcome.LIFTED, lift);
+        assertEquals(1, table.sweep(), "the expired command is swept");
+        assertEquals(0, table.size());
+    }
+
+    @Test
+    void shouldNotEnforceWhenTheCommandIsDryRunAndShouldDisarmTheEnforcedOneForItsTarget() throws Exception {
+        // Given an enforced block
+        table.apply(command(MitigationAction.BLOCK, MitigationScope.SOURCE_IP, "203.0.113.7", LATER));
+        MitigationCommand dryRun = command(MitigationAction.BLOCK, MitigationScope.SOURCE_IP, "203.0.113.7", LATER);
+        dryRun.setMode(MitigationMode.DRY_RUN);
+
+        // When the newer command for the same target is a DRY_RUN
+        EnforcementTable.Outcome outcome = table.apply(dryRun);
+
+        // Then the compacted topic's latest value wins: nothing is enforced
+        assertEquals(EnforcementTable.Outcome.DRY_RUN, outcome);
+        assertEquals(Decision.ALLOW, table.decide(from("203.0.113.7")));
+    }
+
+    @Test
+    void shouldRefuseRegistrationsFromOtherRegionsWhileLoginWorksWhenRegistrationIsRestricted() throws Exception {
+        // Given
+        table.apply(restrict("POST /api/v1/auth/register", List.of("CN"), LATER));
+
+        // When
+        Decision home = table.decide(new GatewayRequest("203.0.113.7", "POST", "/api/v1/auth/register", null, "cn"));
+        Decision abroad = table.decide(new GatewayRequest("203.0.113.8", "POST", "/api/v1/auth/register?ref=x", null, "US"));
+        Decision unknown = table.decide(new GatewayRequest("203.0.113.9", "POST", "/api/v1/auth/register", null, null));
+        Decision login = table.decide(new GatewayRequest("203.0.113.8", "POST", "/api/v1/auth/login", null, "US"));
+
+        // Then
+        assertEquals(Decision.ALLOW, home);
+        assertEquals(Decision.REFUSE_REGISTRATION, abroad);
+        assertEquals(Decision.REFUSE_REGISTRATION, unknown, "a registration without a region cannot show it is allowed");
+        assertEquals(Decision.ALLOW, login);
+    }
+
+    @Test
+    void shouldAdmitTheRateAndRefuseTheRestWhenASourceIsThrottled() throws Exception {
+        // Given a throttle at 2 requests per second
+        table.apply(command(MitigationAction.THROTTLE, MitigationScope.SOURCE_IP, "203.0.113.7", LATER));
+
+        // When five requests arrive in the same millisecond, then one a second later
+        int allowed = 0;
+        for (int i = 0; i < 5; i++) {
+            allowed += table.decide(from("203.0.113.7")) == Decision.ALLOW ? 1 : 0;
+        }
+        Decision sixth = table.decide(from("203.0.113.7"));
+        clock.addAndGet(1_000);
+        Decision afterASecond = table.decide(from("203.0.113.7"));
+
+        // Then
+        assertEquals(2, allowed);
+        assertEquals(Decision.THROTTLE, sixth);
+        assertEquals(Decision.ALLOW, afterASecond);
+        assertEquals(429, Decision.THROTTLE.status());
+    }
+
+    @Test
+    void shouldAdmitItsShareOfTheRateWhenAnEndpointIsThrottledAcrossGateways() throws Exception {
+        // Given one of four gateways, and an endpoint throttled at 100 per second
+        EnforcementTable quarter = new EnforcementTable(0.25, clock::get);
+        MitigationCommand throttle = command(MitigationAction.THROTTLE, MitigationScope.ENDPOINT, "GET /api/v1/models/{id}", LATER);
+        throttle.setRateLimitPerSecond(100.0);
+        quarter.apply(throttle);
+
+        // When a burst arrives
+        int allowed = 0;
+        for (int i = 0; i < 100; i++) {
+            allowed += quarter.decide(new GatewayRequest("203.0.113." + i, "GET", "/api/v1/models/42", null, "US")) == Decision.ALLOW ? 1 : 0;
+        }
+
+        // Then
+        assertEquals(25, allowed);
+    }
+
+    @Test
+    void shouldBlockTheAccountWhenAnAccountIsBlocked() throws Exception {
+        // Given
+        table.apply(command(MitigationAction.BLOCK, MitigationScope.ACCOUNT, "acct-42", LATER));
+
+        // When
+        Decision account = table.decide(new GatewayRequest("203.0.113.7", "GET", "/x", "acct-42", "US"));
+        Decision other = table.decide(new GatewayRequest("203.0.113.7", "GET", "/x", "acct-43", "US"));
+
+        // Then
+        assertEquals(Decision.BLOCK, account);
+        assertEquals(Decision.ALLOW, other);
+    }
+
+    @Test
+    void shouldRejectTheCommandAndKeepTheTableWhenTheTargetOrActionIsBad() throws Exception {
+        // Given a block in force
+        table.apply(command(MitigationAction.BLOCK, MitigationScope.SOURCE_PREFIX, "198.51.100.0/24", LATER));
+
+        // When
+        EnforcementTable.RejectedCommandException cidr = assertThrows(EnforcementTable.RejectedCommandException.class,
+            () -> table.apply(command(MitigationAction.BLOCK, MitigationScope.SOURCE_PREFIX, "198.51.100.0/33", LATER)));
+        EnforcementTable.RejectedCommandException garbage = assertThrows(EnforcementTable.RejectedCommandException.class,
+            () -> table.apply(command(MitigationAction.BLOCK, MitigationScope.SOURCE_PREFIX, "not-a-network", LATER)));
+        EnforcementTable.RejectedCommandException action = assertThrows(EnforcementTable.RejectedCommandException.class,
+            () -> table.apply(command(MitigationAction.UNKNOWN, MitigationScope.SOURCE_IP, "203.0.113.7", LATER)));
+
+        // Then
+        assertTrue(cidr.getMessage().contains("prefix length"), cidr.getMessage());
+        assertTrue(garbage.getMessage().contains("CIDR"), garbage.getMessage());
+        assertEquals("unknown action", action.getMessage());
+        assertEquals(Decision.BLOCK, table.decide(from("198.51.100.1")));
+        assertEquals(3L, table.counts().get("rejected"));
+    }
+
+    @Test
+    void shouldPreferTheMostSpecificCommandWhenNetworksNest() throws Exception {
+        // Given a throttle on a /16 and a block on an address inside it
+        table.apply(command(MitigationAction.THROTTLE, MitigationScope.SOURCE_PREFIX, "10.1.0.0/16", LATER));
+        table.apply(command(MitigationAction.BLOCK, MitigationScope.SOURCE_IP, "10.1.2.3", LATER));
+
+        // When the block is removed by a tombstone
+        Decision before = table.decide(from("10.1.2.3"));
+        table.remove("ip:10.1.2.3");
+        Decision after = table.decide(from("10.1.2.3"));
+
+        // Then
+        assertEquals(Decision.BLOCK, before);
+        assertEquals(Decision.ALLOW, after, "the /16 throttle still admits its rate");
+    }
+}
