@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.floodwatch.detector.rates.RouteClassifier;
+import io.floodwatch.gateway.enforce.TokenBucket;
 import io.floodwatch.schema.MitigationAction;
 import io.floodwatch.schema.MitigationCommand;
 import io.floodwatch.schema.MitigationScope;
@@ -16,7 +17,7 @@ import io.floodwatch.schema.target.TargetKeys;
  * What an enforcer would have done to one request given the commands in force: the command that blocks,
  * throttles or refuses it, if any. A registration restriction applies only to registrations from regions outside
  * its allowed list; a THROTTLE refuses only what exceeds its rate, through a token bucket per target (one second
- * of burst, refilled in event time), as a gateway enforces it; a BLOCK refuses everything of its target.
+ * of burst, refilled in event time), as a gateway's enforcement table does; a BLOCK refuses everything of its target.
  * Requests must come in event-time order.
  */
 final class Enforcement {
@@ -73,31 +74,7 @@ final class Enforcement {
         double rate = command.getRateLimitPerSecond();
         TokenBucket bucket = buckets.computeIfAbsent(TargetKeys.key(command.getScope(), command.getTarget()),
             key -> new TokenBucket(rate, t));
-        return bucket.take(rate, t) ? null : command;
-    }
-
-    /** Tokens refilled at the command's rate in event time, at most one second's worth. */
-    private static final class TokenBucket {
-        private double tokens;
-        private long last;
-
-        TokenBucket(double rate, long t) {
-            this.tokens = Math.max(1, rate);
-            this.last = t;
-        }
-
-        boolean take(double rate, long t) {
-            double capacity = Math.max(1, rate);
-            if (t > last) {
-                tokens = Math.min(capacity, tokens + (t - last) * rate / 1000.0);
-                last = t;
-            }
-            if (tokens >= 1) {
-                tokens -= 1;
-                return true;
-            }
-            return false;
-        }
+        return bucket.tryTake(t) ? null : command;
     }
 
     private String prefix(String ip) {

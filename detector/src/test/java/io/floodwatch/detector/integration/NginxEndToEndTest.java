@@ -1,0 +1,303 @@
+package io.floodwatch.detector.integration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.floodwatch.detector.app.DetectorApp;
+import io.floodwatch.detector.config.FloodwatchConfig;
+import io.floodwatch.detector.testing.TestBroker;
+import io.floodwatch.gateway.sidecar.AccessLogLines;
+import io.floodwatch.gateway.sidecar.Sidecar;
+import io.floodwatch.schema.RequestEvent;
+
+/**
+ * The whole loop with real parts, all on loopback: Debian's nginx, configured with the shipped
+ * {@code deploy/nginx} snippets, in front of a tiny upstream (an nginx server block); the decision sidecar; the
+ * detector on a real KRaft broker. Legitimate clients from 20 addresses and a wrk flood from 4 others (addresses
+ * passed in X-Forwarded-For, which nginx trusts only from loopback) go through nginx; nginx's access logs reach the
+ * detector through the sidecar; the detector's commands reach nginx through the sidecar. Asserts that the flood
+ * starts getting 403/429 while legitimate clients keep getting 200, and prints the wall-clock time from the flood's
+ * first request to its first refused one, as nginx logged them.
+ *
+ * <p>Needs {@code nginx} and {@code wrk} ({@code apt-get install -y nginx wrk}); skipped without them unless
+ * {@code FLOODWATCH_E2E=required} (as in CI), where their absence fails the test.
+ */
+@Tag("integration")
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class NginxEndToEndTest {
+
+    private static final List<String> ATTACKERS = List.of("203.0.113.10", "203.0.113.11", "203.0.113.12", "203.0.113.13");
+    private static final int LEGITIMATE_CLIENTS = 20;
+    private static final Duration FLOOD = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldRefuseTheFloodWhileLegitimateClientsKeepGetting200WhenTrafficGoesThroughNginx() throws Exception {
+        String nginx = executable("nginx", "/usr/sbin/nginx");
+        String wrk = executable("wrk", "/usr/bin/wrk");
+        boolean required = "required".equals(System.getenv("FLOODWATCH_E2E"));
+        if (nginx == null || wrk == null) {
+            if (required) {
+                fail("nginx and wrk are needed: apt-get install -y nginx wrk");
+            }
+            Assumptions.abort("nginx or wrk not installed (apt-get install -y nginx wrk); FLOODWATCH_E2E=required makes this fail");
+        }
+        try (TestBroker broker = TestBroker.start(dir.resolve("broker"))) {
+            // Given the detector, the sidecar, and nginx in front of an upstream
+            Map<String, Object> settings = new HashMap<>();
+            settings.put(FloodwatchConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            settings.put(FloodwatchConfig.DATA_DIR_CONFIG, dir.resolve("detector").toString());
+            try (DetectorApp detector = DetectorApp.start(new FloodwatchConfig(settings), new PrintStream(new ByteArrayOutputStream()));
+                 Sidecar sidecar = Sidecar.start(new Sidecar.Settings(broker.bootstrapServers(), new InetSocketAddress("127.0.0.1", 0),
+                     new InetSocketAddress("127.0.0.1", 0), "requests", "mitigations", 1, 8, 100_000))) {
+                assertTrue(sidecar.awaitReady(Duration.ofSeconds(60)), "the sidecar loaded the commands in force");
+                int front = freePort();
+                Process server = startNginx(nginx, front, freePort(), sidecar);
+                try {
+                    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+                    ConcurrentLinkedQueue<Integer> legitimateStatuses = new ConcurrentLinkedQueue<>();
+                    ScheduledExecutorService clients = Executors.newScheduledThreadPool(4);
+                    try {
+                        for (int i = 0; i < LEGITIMATE_CLIENTS; i++) {
+                            String address = "198.18.0." + (i + 1);
+                            clients.scheduleAtFixedRate(() -> legitimateStatuses.add(get(client, front, address)),
+                                i * 50L, 1_000, TimeUnit.MILLISECONDS);
+                        }
+                        TimeUnit.SECONDS.sleep(8);
+
+                        // When wrk floods the login endpoint from four addresses
+                        String wrkOutput = flood(wrk, front);
+                        TimeUnit.SECONDS.sleep(3);
+                        clients.shutdown();
+                        assertTrue(clients.awaitTermination(10, TimeUnit.SECONDS));
+
+                        // Then
+                        List<RequestEvent> logged = accessLog();
+                        Result result = Result.of(logged);
+                        String summary = result.describe(wrkOutput, sidecar.server().decisions());
+                        System.out.println(summary);
+                        Path report = Path.of("target", "e2e", "nginx-e2e.txt");
+                        Files.createDirectories(report.getParent());
+                        Files.writeString(report, summary);
+
+                        assertTrue(result.attack > 1_000, "wrk sent a flood: " + result.attack);
+                        assertNotNull(result.firstRefused, "the flood was refused at some point");
+                        assertTrue(result.refusedAfterEnforcement >= 0.9 * result.attackAfterEnforcement,
+                            "once enforced, the flood is refused: " + result.refusedAfterEnforcement + " of " + result.attackAfterEnforcement);
+                        assertTrue(result.legitimate >= LEGITIMATE_CLIENTS * 20, "legitimate requests logged: " + result.legitimate);
+                        assertEquals(result.legitimate, result.legitimateServed, "every legitimate request got 200");
+                        assertTrue(legitimateStatuses.stream().allMatch(status -> status == 200), "clients saw " + legitimateStatuses);
+                    } finally {
+                        clients.shutdownNow();
+                    }
+
+                    // And with the sidecar gone, nginx fails open
+                    sidecar.close();
+                    assertEquals(200, get(client, front, "198.18.0.99"), "nginx lets requests through when the sidecar is down");
+                } finally {
+                    server.destroy();
+                    server.waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    /** What nginx logged, split between the flood and the legitimate clients. */
+    private record Result(long attack, long firstAttack, Long firstRefused, long attackAfterEnforcement,
+                          long refusedAfterEnforcement, long legitimate, long legitimateServed) {
+
+        static Result of(List<RequestEvent> logged) {
+            long firstAttack = Long.MAX_VALUE;
+            Long firstRefused = null;
+            long attack = 0;
+            long legitimate = 0;
+            long served = 0;
+            Set<String> attackers = Set.copyOf(ATTACKERS);
+            for (RequestEvent event : logged) {
+                if (attackers.contains(event.getSourceIp())) {
+                    attack++;
+                    firstAttack = Math.min(firstAttack, event.getTimestamp());
+                    if (refused(event) && (firstRefused == null || event.getTimestamp() < firstRefused)) {
+                        firstRefused = event.getTimestamp();
+                    }
+                } else {
+                    legitimate++;
+                    served += event.getStatus() == 200 ? 1 : 0;
+                }
+            }
+            long after = 0;
+            long refusedAfter = 0;
+            if (firstRefused != null) {
+                for (RequestEvent event : logged) {
+                    if (attackers.contains(event.getSourceIp()) && event.getTimestamp() > firstRefused + 1_000) {
+                        after++;
+                        refusedAfter += refused(event) ? 1 : 0;
+                    }
+                }
+            }
+            return new Result(attack, firstAttack, firstRefused, after, refusedAfter, legitimate, served);
+        }
+
+        private static boolean refused(RequestEvent event) {
+            return event.getStatus() == 403 || event.getStatus() == 429;
+        }
+
+        String describe(String wrkOutput, Map<String, Long> decisions) {
+            return String.format("nginx end to end: time to enforcement %s (wall clock, attack's first request to its first "
+                    + "403/429, as nginx logged them)%nflood: %,d requests, %,d of the %,d sent more than 1 s after the first "
+                    + "refusal refused%nlegitimate: %,d requests, %,d got 200%nsidecar decisions: %s%nwrk:%n%s",
+                firstRefused == null ? "never" : String.format("%,d ms", firstRefused - firstAttack), attack, refusedAfterEnforcement,
+                attackAfterEnforcement, legitimate, legitimateServed, decisions, wrkOutput.strip());
+        }
+    }
+
+    private static int get(HttpClient client, int port, String address) {
+        try {
+            return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/models"))
+                    .header("X-Forwarded-For", address).header("X-Region", "US").timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private String flood(String wrk, int port) throws Exception {
+        Path script = dir.resolve("flood.lua");
+        StringBuilder lua = new StringBuilder("local addresses = {");
+        for (String attacker : ATTACKERS) {
+            lua.append('"').append(attacker).append("\",");
+        }
+        lua.append("}\nlocal i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format(\"POST\", \"/api/v1/auth/login\", ")
+            .append("{[\"X-Forwarded-For\"] = addresses[(i % #addresses) + 1], [\"X-Region\"] = \"ZZ\", ")
+            .append("[\"User-Agent\"] = \"python-requests/2.31\"}, \"user=a&password=b\")\nend\n");
+        Files.writeString(script, lua.toString());
+        Process process = new ProcessBuilder(wrk, "-t1", "-c4", "-d" + FLOOD.toSeconds() + "s", "-s", script.toString(),
+            "http://127.0.0.1:" + port + "/").redirectErrorStream(true).start();
+        byte[] output = process.getInputStream().readAllBytes();
+        assertTrue(process.waitFor(FLOOD.toSeconds() + 30, TimeUnit.SECONDS), "wrk stops by itself");
+        return new String(output, StandardCharsets.UTF_8);
+    }
+
+    private Process startNginx(String nginx, int front, int upstream, Sidecar sidecar) throws Exception {
+        Path conf = dir.resolve("nginx");
+        Files.createDirectories(conf.resolve("logs"));
+        Path shipped = Path.of(System.getProperty("basedir", ".")).resolve("../deploy/nginx");
+        String decisions = "127.0.0.1:" + sidecar.address().getPort();
+        String logs = "127.0.0.1:" + sidecar.syslogAddress().getPort();
+        for (String snippet : List.of("floodwatch-http.conf", "floodwatch-server.conf")) {
+            Files.writeString(conf.resolve(snippet), Files.readString(shipped.resolve(snippet))
+                .replace("127.0.0.1:9191", decisions).replace("127.0.0.1:5140", logs));
+        }
+        String root = "root".equals(System.getProperty("user.name")) ? "user root;\n" : "";
+        Files.writeString(conf.resolve("nginx.conf"), root + """
+            worker_processes 1;
+            pid %1$s/nginx.pid;
+            error_log %1$s/logs/error.log warn;
+            events { worker_connections 1024; }
+            http {
+                client_body_temp_path %1$s/body;
+                proxy_temp_path %1$s/proxy;
+                fastcgi_temp_path %1$s/fastcgi;
+                uwsgi_temp_path %1$s/uwsgi;
+                scgi_temp_path %1$s/scgi;
+                include %1$s/floodwatch-http.conf;
+                upstream app {
+                    server 127.0.0.1:%3$d;
+                    keepalive 16;
+                }
+                server {
+                    listen 127.0.0.1:%3$d;
+                    access_log off;
+                    location / { return 200 "ok\\n"; }
+                }
+                server {
+                    listen 127.0.0.1:%2$d;
+                    set_real_ip_from 127.0.0.0/8;
+                    real_ip_header X-Forwarded-For;
+                    include %1$s/floodwatch-server.conf;
+                    access_log %1$s/logs/access.log floodwatch;
+                    location / {
+                        auth_request /_floodwatch;
+                        auth_request_set $floodwatch_decision $upstream_http_x_floodwatch_decision;
+                        error_page 403 = @floodwatch_refused;
+                        proxy_pass http://app;
+                        proxy_http_version 1.1;
+                        proxy_set_header Connection "";
+                    }
+                }
+            }
+            """.formatted(conf, front, upstream));
+        Process process = new ProcessBuilder(nginx, "-p", conf.toString(), "-c", conf.resolve("nginx.conf").toString(),
+            "-g", "daemon off;").redirectErrorStream(true).redirectOutput(conf.resolve("logs/stdout.log").toFile()).start();
+        HttpClient probe = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (get(probe, front, "192.0.2.1") != 200) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                fail("nginx did not start: " + Files.readString(conf.resolve("logs/error.log")) + Files.readString(conf.resolve("logs/stdout.log")));
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        return process;
+    }
+
+    private List<RequestEvent> accessLog() throws IOException {
+        List<RequestEvent> events = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("nginx/logs/access.log"))) {
+            if (!line.isBlank()) {
+                events.add(AccessLogLines.parse(line));
+            }
+        }
+        return events;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String executable(String name, String fallback) {
+        for (String directory : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!directory.isEmpty() && Files.isExecutable(Path.of(directory, name))) {
+                return Path.of(directory, name).toString();
+            }
+        }
+        return Files.isExecutable(Path.of(fallback)) ? fallback : null;
+    }
+}
