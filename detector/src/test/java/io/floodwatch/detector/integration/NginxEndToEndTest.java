@@ -82,7 +82,7 @@ class NginxEndToEndTest {
             settings.put(FloodwatchConfig.DATA_DIR_CONFIG, dir.resolve("detector").toString());
             try (DetectorApp detector = DetectorApp.start(new FloodwatchConfig(settings), new PrintStream(new ByteArrayOutputStream()));
                  Sidecar sidecar = Sidecar.start(new Sidecar.Settings(broker.bootstrapServers(), new InetSocketAddress("127.0.0.1", 0),
-                     new InetSocketAddress("127.0.0.1", 0), "requests", "mitigations", 1, 8, 100_000))) {
+                     new InetSocketAddress("127.0.0.1", 0), null, "requests", "mitigations", 1, 8, 100_000))) {
                 assertTrue(sidecar.awaitReady(Duration.ofSeconds(60)), "the sidecar loaded the commands in force");
                 int front = freePort();
                 Process server = startNginx(nginx, front, freePort(), sidecar);

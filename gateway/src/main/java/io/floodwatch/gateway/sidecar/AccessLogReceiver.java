@@ -5,48 +5,36 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.LongAdder;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.floodwatch.gateway.publish.RequestEventPublisher;
-import io.floodwatch.schema.RequestEvent;
-import io.floodwatch.schema.serde.InvalidEventException;
-import io.floodwatch.schema.text.LogText;
-
 /**
  * Receives gateway access logs over syslog UDP (nginx {@code access_log syslog:server=...}), one JSON line per
- * datagram, and publishes each as a request event. A line that does not parse is counted and skipped with a log
- * line (at most one every few seconds, bounded and stripped of control characters); the receiver keeps going.
+ * datagram, and hands each to an {@link AccessLogIngest}. Keeps going whatever arrives.
  */
 public final class AccessLogReceiver implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AccessLogReceiver.class);
     private static final int MAX_DATAGRAM = 65_535;
-    private static final long WARNING_INTERVAL_MS = 5_000;
 
     private final DatagramSocket socket;
-    private final RequestEventPublisher publisher;
+    private final AccessLogIngest ingest;
     private final Thread thread;
-    private final LongAdder received = new LongAdder();
-    private final LongAdder malformed = new LongAdder();
     private volatile boolean running = true;
-    private long lastWarning;
 
-    private AccessLogReceiver(DatagramSocket socket, RequestEventPublisher publisher) {
+    private AccessLogReceiver(DatagramSocket socket, AccessLogIngest ingest) {
         this.socket = socket;
-        this.publisher = publisher;
+        this.ingest = ingest;
         this.thread = new Thread(this::receive, "floodwatch-access-log-receiver");
         this.thread.setDaemon(true);
     }
 
     /** Starts listening on a UDP address. */
-    public static AccessLogReceiver start(InetSocketAddress address, RequestEventPublisher publisher) throws SocketException {
+    public static AccessLogReceiver start(InetSocketAddress address, AccessLogIngest ingest) throws SocketException {
         DatagramSocket socket = new DatagramSocket(address);
         socket.setReceiveBufferSize(4 * 1024 * 1024);
-        AccessLogReceiver receiver = new AccessLogReceiver(socket, publisher);
+        AccessLogReceiver receiver = new AccessLogReceiver(socket, ingest);
         receiver.thread.start();
         return receiver;
     }
@@ -54,16 +42,6 @@ public final class AccessLogReceiver implements AutoCloseable {
     /** The address listened on. */
     public InetSocketAddress address() {
         return (InetSocketAddress) socket.getLocalSocketAddress();
-    }
-
-    /** Lines received. */
-    public long received() {
-        return received.sum();
-    }
-
-    /** Lines that held no valid request event. */
-    public long malformed() {
-        return malformed.sum();
     }
 
     private void receive() {
@@ -79,25 +57,7 @@ public final class AccessLogReceiver implements AutoCloseable {
                 }
                 continue;
             }
-            received.increment();
-            RequestEvent event;
-            try {
-                event = AccessLogLines.parse(packet.getData(), packet.getOffset(), packet.getLength());
-            } catch (InvalidEventException e) {
-                malformed.increment();
-                warn(e.getMessage(), new String(packet.getData(), packet.getOffset(), Math.min(packet.getLength(), 200),
-                    StandardCharsets.UTF_8));
-                continue;
-            }
-            publisher.publish(event);
-        }
-    }
-
-    private void warn(String reason, String line) {
-        long now = System.currentTimeMillis();
-        if (now - lastWarning >= WARNING_INTERVAL_MS) {
-            lastWarning = now;
-            LOG.warn("Skipped access log line ({} malformed so far): {}: {}", malformed.sum(), reason, LogText.bounded(line));
+            ingest.accept(packet.getData(), packet.getOffset(), packet.getLength());
         }
     }
 

@@ -2,6 +2,7 @@ package io.floodwatch.gateway.sidecar;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -14,8 +15,8 @@ import io.floodwatch.gateway.publish.RequestEventPublisher;
 
 /**
  * The decision sidecar put beside a gateway: the enforcement table kept up to date from {@code mitigations}, the
- * HTTP decision server nginx and Envoy ask, and (optionally) the access-log receiver that turns the gateway's
- * access logs into request events on {@code requests}. {@link #close()} stops them in reverse order.
+ * HTTP decision server nginx and Envoy ask, and (optionally) the access-log receiver (syslog UDP) and file tailer
+ * that turn the gateway's access logs into request events on {@code requests}. {@link #close()} stops them in reverse order.
  */
 public final class Sidecar implements AutoCloseable {
 
@@ -27,13 +28,15 @@ public final class Sidecar implements AutoCloseable {
      * @param bootstrapServers Kafka brokers
      * @param listen where the decision server listens
      * @param syslog where access logs arrive over UDP, or null for none
+     * @param accessLog an access-log file to follow, or null for none
      * @param requestsTopic topic request events go to
      * @param mitigationsTopic topic commands come from
      * @param gateways gateways sharing endpoint THROTTLEs (each admits 1/gateways of the rate)
      * @param threads decision server threads
      * @param queue request events held while the brokers are unreachable
      */
-    public record Settings(String bootstrapServers, InetSocketAddress listen, InetSocketAddress syslog, String requestsTopic,
+    public record Settings(String bootstrapServers, InetSocketAddress listen, InetSocketAddress syslog, Path accessLog,
+                           String requestsTopic,
                            String mitigationsTopic, int gateways, int threads, int queue) {
     }
 
@@ -41,14 +44,18 @@ public final class Sidecar implements AutoCloseable {
     private final MitigationSubscriber subscriber;
     private final DecisionServer server;
     private final AccessLogReceiver receiver;
+    private final AccessLogTailer tailer;
+    private final AccessLogIngest ingest;
     private final EnforcementTable table;
 
     private Sidecar(RequestEventPublisher publisher, MitigationSubscriber subscriber, DecisionServer server,
-                    AccessLogReceiver receiver, EnforcementTable table) {
+                    AccessLogReceiver receiver, AccessLogTailer tailer, AccessLogIngest ingest, EnforcementTable table) {
         this.publisher = publisher;
         this.subscriber = subscriber;
         this.server = server;
         this.receiver = receiver;
+        this.tailer = tailer;
+        this.ingest = ingest;
         this.table = table;
     }
 
@@ -63,28 +70,30 @@ public final class Sidecar implements AutoCloseable {
             settings.queue(), Map.of());
         MitigationSubscriber subscriber = MitigationSubscriber.start(settings.bootstrapServers(), settings.mitigationsTopic(),
             table, Map.of());
+        AccessLogIngest ingest = new AccessLogIngest(publisher);
+        AccessLogTailer tailer = settings.accessLog() == null ? null : AccessLogTailer.start(settings.accessLog(), ingest);
         AccessLogReceiver receiver = null;
         DecisionServer server = null;
         try {
             if (settings.syslog() != null) {
-                receiver = AccessLogReceiver.start(settings.syslog(), publisher);
+                receiver = AccessLogReceiver.start(settings.syslog(), ingest);
             }
-            AccessLogReceiver logs = receiver;
             server = DecisionServer.start(settings.listen(), settings.threads(), table, subscriber::caughtUp,
                 () -> Map.of("requestEvents", publisher.counts(),
-                    "accessLogLines", logs == null ? Map.of() : Map.of("received", logs.received(), "malformed", logs.malformed()),
+                    "accessLogLines", Map.of("received", ingest.received(), "malformed", ingest.malformed()),
                     "undecodableCommands", subscriber.undecodable(),
                     "ready", subscriber.caughtUp()));
         } catch (IOException e) {
-            Sidecar partial = new Sidecar(publisher, subscriber, server, receiver, table);
+            Sidecar partial = new Sidecar(publisher, subscriber, server, receiver, tailer, ingest, table);
             partial.close();
             throw new SidecarException("cannot listen on " + (receiver == null && settings.syslog() != null
                 ? "udp " + settings.syslog() : settings.listen()) + ": " + e.getMessage()
                 + " (choose another address with --listen or --syslog)");
         }
-        LOG.info("Sidecar listening on {} (nginx: /nginx/authz, Envoy: /envoy/authz){}", server.address(),
-            receiver == null ? "" : ", access logs on udp " + receiver.address());
-        return new Sidecar(publisher, subscriber, server, receiver, table);
+        LOG.info("Sidecar listening on {} (nginx: /nginx/authz, Envoy: /envoy/authz){}{}", server.address(),
+            receiver == null ? "" : ", access logs on udp " + receiver.address(),
+            tailer == null ? "" : ", following " + settings.accessLog());
+        return new Sidecar(publisher, subscriber, server, receiver, tailer, ingest, table);
     }
 
     /** The decision server's address. */
@@ -112,9 +121,9 @@ public final class Sidecar implements AutoCloseable {
         return server;
     }
 
-    /** The access-log receiver, or null. */
-    public AccessLogReceiver receiver() {
-        return receiver;
+    /** Counts of the access-log lines received. */
+    public AccessLogIngest accessLogs() {
+        return ingest;
     }
 
     /** The request event publisher. */
@@ -130,6 +139,9 @@ public final class Sidecar implements AutoCloseable {
         try {
             if (receiver != null) {
                 receiver.close();
+            }
+            if (tailer != null) {
+                tailer.close();
             }
             subscriber.close();
         } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package io.floodwatch.gateway.sidecar;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -14,7 +15,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "sidecar", mixinStandardHelpOptions = true,
     description = "Answer nginx auth_request and Envoy ext_authz checks from the mitigation commands, and publish the "
-        + "gateway's access logs (JSON over syslog UDP) as request events.")
+        + "gateway's access logs (JSON lines over syslog UDP, or a followed file) as request events.")
 public final class SidecarCommand implements Callable<Integer> {
 
     @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka brokers (default: ${DEFAULT-VALUE}).")
@@ -27,6 +28,10 @@ public final class SidecarCommand implements Callable<Integer> {
     @Option(names = "--syslog", defaultValue = "127.0.0.1:5140",
         description = "host:port where access logs arrive over syslog UDP, or 'off' (default: ${DEFAULT-VALUE}).")
     String syslog;
+
+    @Option(names = "--access-log", paramLabel = "FILE",
+        description = "An access-log file to follow like tail -F (Envoy's JSON access log), in addition to --syslog.")
+    Path accessLog;
 
     @Option(names = "--requests-topic", defaultValue = "requests", description = "Topic for request events (default: ${DEFAULT-VALUE}).")
     String requestsTopic;
@@ -51,7 +56,7 @@ public final class SidecarCommand implements Callable<Integer> {
             throw new SidecarException("--gateways, --threads and --queue must be at least 1");
         }
         InetSocketAddress syslogAddress = "off".equalsIgnoreCase(syslog) ? null : new HostPortConverter().convert(syslog);
-        Sidecar.Settings settings = new Sidecar.Settings(bootstrapServers, listen, syslogAddress, requestsTopic,
+        Sidecar.Settings settings = new Sidecar.Settings(bootstrapServers, listen, syslogAddress, accessLog, requestsTopic,
             mitigationsTopic, gateways, threads, queue);
         CountDownLatch stop = new CountDownLatch(1);
         try (Sidecar sidecar = Sidecar.start(settings)) {
