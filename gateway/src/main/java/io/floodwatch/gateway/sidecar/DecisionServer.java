@@ -31,7 +31,8 @@ import io.floodwatch.gateway.enforce.GatewayRequest;
  *       a 403 carrying the decision in {@code X-Floodwatch-Decision}, which the shipped nginx configuration turns into
  *       a 429 for THROTTLE.</li>
  *   <li>{@code /envoy/authz/...}: Envoy {@code ext_authz} HTTP service checks: the original method and path (after
- *       the prefix), the client address in {@code X-Floodwatch-Client-Ip}; answered 200, 403 or 429 directly.</li>
+ *       the prefix), the client address in {@code X-Floodwatch-Client-Ip} (else {@code X-Envoy-External-Address}, else
+ *       the last {@code X-Forwarded-For} hop, the one Envoy appended); answered 200, 403 or 429 directly.</li>
  *   <li>{@code /healthz} (200 once the commands on the topic at start are loaded, 503 before) and {@code /stats}
  *       (counts as JSON).</li>
  * </ul>
@@ -117,10 +118,24 @@ public final class DecisionServer implements AutoCloseable {
         String uri = exchange.getRequestURI().getRawPath();
         String query = exchange.getRequestURI().getRawQuery();
         String path = uri.substring("/envoy/authz".length());
-        Decision decision = decide(new GatewayRequest(headers.getFirst("X-Floodwatch-Client-Ip"), exchange.getRequestMethod(),
+        Decision decision = decide(new GatewayRequest(envoyClient(headers), exchange.getRequestMethod(),
             (path.isEmpty() ? "/" : path) + (query == null ? "" : "?" + query), blankToNull(headers.getFirst("X-Account-Id")),
             blankToNull(headers.getFirst("X-Region"))));
         respond(exchange, decision.status(), decision);
+    }
+
+    /** The client address Envoy names: the header the shipped configuration adds, else Envoy's own ones. */
+    private static String envoyClient(Headers headers) {
+        String client = headers.getFirst("X-Floodwatch-Client-Ip");
+        if (client == null) {
+            client = headers.getFirst("X-Envoy-External-Address");
+        }
+        if (client == null) {
+            String forwarded = headers.getFirst("X-Forwarded-For");
+            int comma = forwarded == null ? -1 : forwarded.lastIndexOf(',');
+            client = forwarded == null ? null : forwarded.substring(comma + 1).trim();
+        }
+        return client;
     }
 
     private Decision decide(GatewayRequest request) {
