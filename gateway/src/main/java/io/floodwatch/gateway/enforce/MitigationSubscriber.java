@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -35,6 +36,7 @@ public final class MitigationSubscriber implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MitigationSubscriber.class);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final long SWEEP_INTERVAL_MS = 1_000;
+    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final String topic;
@@ -99,7 +101,7 @@ public final class MitigationSubscriber implements AutoCloseable {
     private void run() {
         try {
             List<TopicPartition> partitions = assignAll();
-            Map<TopicPartition, Long> startEnd = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> startEnd = endOffsets(partitions);
             long lastSweep = 0;
             while (running) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
@@ -129,18 +131,39 @@ public final class MitigationSubscriber implements AutoCloseable {
     }
 
     private List<TopicPartition> assignAll() {
-        List<PartitionInfo> infos;
-        while ((infos = consumer.partitionsFor(topic)) == null || infos.isEmpty()) {
-            LOG.warn("Topic '{}' not found yet; retrying", topic);
-            if (!running) {
+        List<PartitionInfo> infos = null;
+        while (running && (infos == null || infos.isEmpty())) {
+            try {
+                infos = consumer.partitionsFor(topic, METADATA_TIMEOUT);
+                if (infos.isEmpty()) {
+                    LOG.warn("Topic '{}' not found yet; retrying", topic);
+                    Thread.sleep(METADATA_TIMEOUT.toMillis());
+                }
+            } catch (TimeoutException e) {
+                LOG.warn("Brokers unreachable, commands of '{}' not loaded yet; retrying: {}", topic, e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return List.of();
             }
-            consumer.poll(Duration.ofSeconds(1));
+        }
+        if (!running) {
+            return List.of();
         }
         List<TopicPartition> partitions = infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         return partitions;
+    }
+
+    private Map<TopicPartition, Long> endOffsets(List<TopicPartition> partitions) {
+        while (running) {
+            try {
+                return consumer.endOffsets(partitions, METADATA_TIMEOUT);
+            } catch (TimeoutException e) {
+                LOG.warn("Brokers unreachable, end of '{}' unknown; retrying: {}", topic, e.getMessage());
+            }
+        }
+        return Map.of();
     }
 
     private boolean reached(Map<TopicPartition, Long> end) {

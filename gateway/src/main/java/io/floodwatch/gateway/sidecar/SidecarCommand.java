@@ -100,6 +100,9 @@ public final class SidecarCommand implements Callable<Integer> {
 
     /** Entry point of the standalone sidecar jar: errors are one line, without a stack trace. */
     public static void main(String[] args) {
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "floodwatch-sidecar-logback.xml");
+        }
         CommandLine cli = new CommandLine(new SidecarCommand());
         cli.setParameterExceptionHandler((ex, ignored) -> {
             cli.getErr().println("floodwatch-sidecar: " + ex.getMessage() + " (see --help)");
