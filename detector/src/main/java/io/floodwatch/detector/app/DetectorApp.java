@@ -1,9 +1,14 @@
 package io.floodwatch.detector.app;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
 
@@ -11,19 +16,25 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.floodwatch.detector.broker.EmbeddedKafkaBroker;
 import io.floodwatch.detector.broker.TopicProvisioner;
+import io.floodwatch.detector.cli.CliException;
 import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.detector.config.Topics;
 import io.floodwatch.detector.control.LiveRules;
+import io.floodwatch.detector.metrics.DetectorMeters;
+import io.floodwatch.detector.metrics.DetectorMetrics;
+import io.floodwatch.detector.query.DetectorSurface;
+import io.floodwatch.detector.query.QueryServer;
 import io.floodwatch.detector.topology.FloodwatchTopology;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * Starts the detector: the embedded broker when no bootstrap servers are configured, the topics, and the
@@ -40,12 +51,63 @@ public final class DetectorApp implements AutoCloseable {
     private final String bootstrapServers;
     private final LiveRules rules;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final QueryServer http;
+    private DetectorSurface surface;
 
-    private DetectorApp(EmbeddedKafkaBroker broker, KafkaStreams streams, String bootstrapServers, LiveRules rules) {
+    private DetectorApp(EmbeddedKafkaBroker broker, KafkaStreams streams, String bootstrapServers, LiveRules rules,
+                        QueryServer http) {
         this.broker = broker;
         this.streams = streams;
         this.bootstrapServers = bootstrapServers;
         this.rules = rules;
+        this.http = http;
+    }
+
+    /**
+     * The HTTP surface's server, bound before Kafka Streams starts so that its port is known to other instances. An
+     * embedded detector (a laptop, a demo) moves to a free port when the configured one is taken; a deployment fails
+     * with a clear message instead.
+     */
+    private static QueryServer bindHttp(FloodwatchConfig config, boolean embedded) {
+        InetSocketAddress listen = config.httpListen();
+        if (listen == null) {
+            return null;
+        }
+        try {
+            return QueryServer.bind(listen);
+        } catch (IOException e) {
+            if (embedded) {
+                try {
+                    return QueryServer.bind(new InetSocketAddress(listen.getAddress(), 0));
+                } catch (IOException again) {
+                    e.addSuppressed(again);
+                }
+            }
+            throw new CliException("cannot listen on " + config.getString(FloodwatchConfig.HTTP_LISTEN_CONFIG) + ": "
+                + e.getMessage() + " (set another address with -D http.listen=HOST:PORT, or -D http.listen=off)");
+        }
+    }
+
+    /** This instance's HTTP address as other instances reach it. */
+    private static HostInfo advertised(FloodwatchConfig config, QueryServer http) {
+        String host = config.getString(FloodwatchConfig.HTTP_ADVERTISED_HOST_CONFIG);
+        if (host.isBlank()) {
+            host = http.address().getAddress().isAnyLocalAddress() ? localHostName() : http.address().getHostString();
+        }
+        return new HostInfo(host, http.address().getPort());
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /** The address of the query API, dashboard and metrics, or null when it is off. */
+    public InetSocketAddress httpAddress() {
+        return http == null ? null : http.address();
     }
 
     /**
@@ -60,16 +122,23 @@ public final class DetectorApp implements AutoCloseable {
             ? EmbeddedKafkaBroker.start(config.dataDir().resolve("kafka"), config.getInt(FloodwatchConfig.EMBEDDED_PORT_CONFIG))
             : null;
         String bootstrap = broker != null ? broker.bootstrapServers() : config.getString(FloodwatchConfig.BOOTSTRAP_SERVERS_CONFIG);
+        QueryServer http = null;
         try {
             out.println("Kafka broker: " + bootstrap + (broker != null ? " (embedded, data in " + broker.logDir() + ")" : ""));
             Topics topics = Topics.from(config);
             provision(config, topics, bootstrap);
-            MeterRegistry meters = new SimpleMeterRegistry();
-            FloodwatchTopology floodwatch = new FloodwatchTopology(config, topics);
+            PrometheusMeterRegistry registry = DetectorMetrics.registry();
+            FloodwatchTopology floodwatch = new FloodwatchTopology(config, topics, new DetectorMeters(registry));
             Topology topology = floodwatch.build();
             LOG.debug("Topology:\n{}", topology.describe());
-            KafkaStreams streams = new KafkaStreams(topology, StreamsSettings.of(config, bootstrap, meters));
-            DetectorApp app = new DetectorApp(broker, streams, bootstrap, floodwatch.rules());
+            http = bindHttp(config, broker != null);
+            Properties props = StreamsSettings.of(config, bootstrap, registry);
+            HostInfo self = http == null ? null : advertised(config, http);
+            if (self != null) {
+                props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+            }
+            KafkaStreams streams = new KafkaStreams(topology, props);
+            DetectorApp app = new DetectorApp(broker, streams, bootstrap, floodwatch.rules(), http);
             streams.setUncaughtExceptionHandler(exception -> {
                 LOG.error("Stream thread failed; replacing it", exception);
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -80,12 +149,20 @@ public final class DetectorApp implements AutoCloseable {
                     app.stopped.countDown();
                 }
             });
+            app.surface = DetectorSurface.start(config, topics, bootstrap, streams, registry, http, self);
             streams.start();
+            if (http != null) {
+                out.println("Dashboard: http://" + http.address().getHostString() + ":" + http.address().getPort()
+                    + "/ (query API under /api/v1, Prometheus metrics at /metrics)");
+            }
             out.println("Detector running (application id " + config.getString(FloodwatchConfig.APPLICATION_ID_CONFIG)
                 + ", reading " + topics.requests().name() + " and " + topics.requestsJson().name() + ", writing "
                 + topics.mitigations().name() + "). Ctrl-C stops it.");
             return app;
         } catch (RuntimeException | InterruptedException e) {
+            if (http != null) {
+                http.close();
+            }
             if (broker != null) {
                 broker.close();
             }
@@ -122,6 +199,12 @@ public final class DetectorApp implements AutoCloseable {
         if (!closed) {
             LOG.warn("Kafka Streams did not stop within {}; its state directory stays locked until this process exits",
                 CLOSE_TIMEOUT);
+        }
+        if (surface != null) {
+            surface.close();
+        }
+        if (http != null) {
+            http.close();
         }
         if (broker != null) {
             broker.close();

@@ -22,6 +22,7 @@ import io.floodwatch.detector.app.StreamsSettings;
 import io.floodwatch.detector.broker.GroupProgress;
 import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.detector.config.Topics;
+import io.floodwatch.detector.metrics.DetectorMeters;
 import io.floodwatch.detector.topology.FloodwatchTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -49,7 +50,7 @@ final class DetectorThroughput {
         com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
-             KafkaStreams streams = new KafkaStreams(new FloodwatchTopology(config, topics).build(),
+             KafkaStreams streams = new KafkaStreams(new FloodwatchTopology(config, topics, DetectorMeters.inMemory()).build(),
                  StreamsSettings.of(config, bootstrapServers, new SimpleMeterRegistry()))) {
             Map<TopicPartition, Long> end = GroupProgress.endOffsets(admin, topics.requests().name());
             streams.start();

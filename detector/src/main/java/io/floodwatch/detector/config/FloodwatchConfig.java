@@ -1,5 +1,6 @@
 package io.floodwatch.detector.config;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -55,6 +56,12 @@ public final class FloodwatchConfig extends AbstractConfig {
 
     public static final String STREAM_THREADS_CONFIG = "stream.threads";
     private static final String STREAM_THREADS_DOC = "Kafka Streams threads in this instance.";
+
+    public static final String HTTP_LISTEN_CONFIG = "http.listen";
+    private static final String HTTP_LISTEN_DOC = "host:port of the query API, dashboard, metrics and probes (port 0: any free port), or 'off'.";
+    public static final String HTTP_ADVERTISED_HOST_CONFIG = "http.advertised.host";
+    private static final String HTTP_ADVERTISED_HOST_DOC = "Host other instances reach this one's HTTP port at (Kafka Streams' "
+        + "application.server); empty: the listen host, or this machine's name when listening on all addresses.";
 
     public static final String COMMIT_INTERVAL_CONFIG = "commit.interval.ms";
     private static final String COMMIT_INTERVAL_DOC = "Commit interval. Each commit also emits the per-task pre-aggregated traffic, so it is the tick of the rate stage.";
@@ -169,6 +176,8 @@ public final class FloodwatchConfig extends AbstractConfig {
         .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 4, Range.between(1, 10_000), Importance.MEDIUM, TOPIC_PARTITIONS_DOC)
         .define(TOPIC_REPLICATION_CONFIG, Type.SHORT, (short) 1, Range.between(1, 32), Importance.MEDIUM, TOPIC_REPLICATION_DOC)
         .define(STREAM_THREADS_CONFIG, Type.INT, 2, Range.between(1, 256), Importance.MEDIUM, STREAM_THREADS_DOC)
+        .define(HTTP_LISTEN_CONFIG, Type.STRING, "127.0.0.1:8080", new HostPortOrOff(), Importance.MEDIUM, HTTP_LISTEN_DOC)
+        .define(HTTP_ADVERTISED_HOST_CONFIG, Type.STRING, "", Importance.LOW, HTTP_ADVERTISED_HOST_DOC)
         .define(COMMIT_INTERVAL_CONFIG, Type.LONG, 200L, Range.between(10, 60_000), Importance.MEDIUM, COMMIT_INTERVAL_DOC)
         .define(WINDOW_SIZE_CONFIG, Type.LONG, 10_000L, Range.between(1_000, 3_600_000), Importance.MEDIUM, WINDOW_SIZE_DOC)
         .define(WINDOW_GRACE_CONFIG, Type.LONG, 60_000L, Range.between(0, 3_600_000), Importance.MEDIUM, WINDOW_GRACE_DOC)
@@ -243,6 +252,41 @@ public final class FloodwatchConfig extends AbstractConfig {
     /** A duration-typed millisecond setting. */
     public Duration duration(String key) {
         return Duration.ofMillis(getLong(key));
+    }
+
+    /** The address of the HTTP surface, or null when {@value #HTTP_LISTEN_CONFIG} is {@code off}. */
+    public InetSocketAddress httpListen() {
+        String value = getString(HTTP_LISTEN_CONFIG);
+        if ("off".equalsIgnoreCase(value)) {
+            return null;
+        }
+        int colon = value.lastIndexOf(':');
+        return new InetSocketAddress(value.substring(0, colon), Integer.parseInt(value.substring(colon + 1)));
+    }
+
+    /** Validates {@code host:port} or {@code off}. */
+    private static final class HostPortOrOff implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            String text = (String) value;
+            if ("off".equalsIgnoreCase(text)) {
+                return;
+            }
+            int colon = text.lastIndexOf(':');
+            try {
+                int port = Integer.parseInt(text.substring(colon + 1));
+                if (colon <= 0 || port < 0 || port > 65_535) {
+                    throw new NumberFormatException();
+                }
+            } catch (RuntimeException e) {
+                throw new ConfigException(name, value, "expected host:port (e.g. 127.0.0.1:8080) or off");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "host:port or off";
+        }
     }
 
     /** The data directory. */

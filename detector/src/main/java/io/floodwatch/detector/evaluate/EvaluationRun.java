@@ -21,6 +21,7 @@ import io.floodwatch.detector.broker.GroupProgress;
 import io.floodwatch.detector.broker.TopicProvisioner;
 import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.detector.config.Topics;
+import io.floodwatch.detector.metrics.DetectorMeters;
 import io.floodwatch.detector.rates.RouteClassifier;
 import io.floodwatch.detector.topology.FloodwatchTopology;
 import io.floodwatch.producers.Pacer;
@@ -55,7 +56,7 @@ final class EvaluationRun {
         Map<String, Long> firstPublished = new HashMap<>();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             TopicProvisioner.create(admin, TopicProvisioner.definitions(config, topics), 30_000);
-            try (KafkaStreams streams = new KafkaStreams(new FloodwatchTopology(config, topics).build(),
+            try (KafkaStreams streams = new KafkaStreams(new FloodwatchTopology(config, topics, DetectorMeters.inMemory()).build(),
                 StreamsSettings.of(config, bootstrap, new SimpleMeterRegistry()))) {
                 streams.start();
                 publish(traffic, pacer, bootstrap, topics.requests().name(), firstPublished);

@@ -26,10 +26,10 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 import io.floodwatch.detector.config.FloodwatchConfig;
+import io.floodwatch.detector.config.Topics;
 import io.floodwatch.detector.control.ControlRulesProcessor;
 import io.floodwatch.detector.control.LiveRules;
 import io.floodwatch.detector.control.RuleBook;
-import io.floodwatch.detector.config.Topics;
 import io.floodwatch.detector.detect.BaselineModel;
 import io.floodwatch.detector.detect.EndpointAnomalyDetector;
 import io.floodwatch.detector.detect.EndpointRules;
@@ -38,6 +38,7 @@ import io.floodwatch.detector.detect.SourceRateLimits;
 import io.floodwatch.detector.ingest.EventTimeExtractor;
 import io.floodwatch.detector.ingest.RequestValidator;
 import io.floodwatch.detector.ingest.ValidateRequests;
+import io.floodwatch.detector.metrics.DetectorMeters;
 import io.floodwatch.detector.mitigate.HeartbeatPartitioner;
 import io.floodwatch.detector.mitigate.MitigationPlanner;
 import io.floodwatch.detector.mitigate.MitigationPolicy;
@@ -83,14 +84,17 @@ public final class FloodwatchTopology {
     private final long windowMs;
     private final long graceMs;
     private final LiveRules rules;
+    private final DetectorMeters meters;
 
     /**
      * @param config configuration
      * @param topics the external topics
+     * @param meters the detector's meters
      */
-    public FloodwatchTopology(FloodwatchConfig config, Topics topics) {
+    public FloodwatchTopology(FloodwatchConfig config, Topics topics, DetectorMeters meters) {
         this.config = config;
         this.topics = topics;
+        this.meters = meters;
         this.windowMs = config.getLong(FloodwatchConfig.WINDOW_SIZE_CONFIG);
         this.graceMs = config.getLong(FloodwatchConfig.WINDOW_GRACE_CONFIG);
         this.rules = new LiveRules(RuleBook.of(config));
@@ -115,6 +119,7 @@ public final class FloodwatchTopology {
             .stream(topics.requests().name(), Consumed.with(topics.requests().keySerde(), topics.requests().valueSerde())
                 .withTimestampExtractor(eventTime).withName("requests-source"))
             .processValues(() -> new ValidateRequests<String>(validator), Named.as("validate-requests"))
+            .peek((key, event) -> meters.eventIn(), Named.as("count-events-in"))
             .process(TrafficTickAggregator.supplier(config, rules), Named.as("aggregate-traffic-ticks"));
 
         var branches = ticks.split(Named.as("ticks-"))
@@ -155,6 +160,7 @@ public final class FloodwatchTopology {
             .toStream(Named.as("endpoint-rate-updates"));
 
         updates.map((window, rate) -> KeyValue.pair(window.key(), rate), Named.as("endpoint-rates-by-route"))
+            .peek((route, rate) -> meters.endpointRateOut(), Named.as("count-endpoint-rates-out"))
             .to(topics.endpointRates().name(), topics.endpointRates().produced());
 
         StoreBuilder<KeyValueStore<String, EndpointBaseline>> baselines = Stores.keyValueStoreBuilder(
@@ -194,8 +200,10 @@ public final class FloodwatchTopology {
             .branch((key, value) -> value instanceof MitigationCommand, Branched.as("commands"))
             .defaultBranch(Branched.as("anomalies"));
         outputs.get("planned-commands").mapValues(value -> (MitigationCommand) value, Named.as("as-commands"))
+            .peek((key, command) -> meters.command(command), Named.as("count-commands"))
             .to(topics.mitigations().name(), topics.mitigations().produced());
         outputs.get("planned-anomalies").mapValues(value -> (Anomaly) value, Named.as("as-anomalies"))
+            .peek((key, anomaly) -> meters.anomaly(anomaly), Named.as("count-anomalies"))
             .to(topics.anomalies().name(), topics.anomalies().produced());
     }
 

@@ -45,6 +45,7 @@ class ControlRulesIntegrationTest {
             Map<String, Object> settings = new HashMap<>();
             settings.put(FloodwatchConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
             settings.put(FloodwatchConfig.DATA_DIR_CONFIG, dir.resolve("detector").toString());
+            settings.put(FloodwatchConfig.HTTP_LISTEN_CONFIG, "127.0.0.1:0");
             FloodwatchConfig config = new FloodwatchConfig(settings);
             PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
 

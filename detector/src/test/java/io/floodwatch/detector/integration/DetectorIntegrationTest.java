@@ -10,6 +10,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,6 +80,7 @@ class DetectorIntegrationTest {
         Map<String, Object> settings = new HashMap<>();
         settings.put(FloodwatchConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         settings.put(FloodwatchConfig.DATA_DIR_CONFIG, dir.resolve("detector").toString());
+        settings.put(FloodwatchConfig.HTTP_LISTEN_CONFIG, "127.0.0.1:0");
         settings.put(FloodwatchConfig.BASELINE_MIN_WINDOWS_CONFIG, 3);
         settings.put(FloodwatchConfig.REGISTRATION_MIN_REQUESTS_CONFIG, 20L);
         detector = DetectorApp.start(new FloodwatchConfig(settings), new PrintStream(new ByteArrayOutputStream()));
@@ -239,5 +244,55 @@ class DetectorIntegrationTest {
         }
         assertTrue(lines.stream().anyMatch(l -> l.get("action").asText().equals("RESTRICT_REGISTRATION")
             && l.get("allowedRegions").get(0).asText().equals("CN")), out.toString());
+    }
+
+    @Test
+    void shouldAnswerTheQueryApiAndExportMetricsWhenTheDetectorHasActed() throws Exception {
+        // Given the traffic published in startDetectorAndPublish(), and the detector's HTTP surface
+        String base = "http://127.0.0.1:" + detector.httpAddress().getPort();
+        ObjectMapper json = new ObjectMapper();
+        await("the scraper's block in the query API").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+            .until(() -> http(base + "/api/v1/mitigations").body().contains(SCRAPER));
+        await("the dead letters counted").atMost(Duration.ofSeconds(30))
+            .until(() -> json.readTree(http(base + "/api/v1/dlq").body()).path("total").asLong() == MALFORMED.size());
+
+        // When
+        JsonNode mitigations = json.readTree(http(base + "/api/v1/mitigations").body());
+        JsonNode endpoints = json.readTree(http(base + "/api/v1/endpoints").body());
+        JsonNode dlq = json.readTree(http(base + "/api/v1/dlq").body());
+        String metrics = http(base + "/metrics").body();
+        HttpResponse<String> ready = http(base + "/healthz/ready");
+        HttpResponse<String> unknown = http(base + "/api/v1/nothing");
+
+        // Then
+        JsonNode block = null;
+        for (JsonNode command : mitigations.path("items")) {
+            if (command.path("target").asText().equals(SCRAPER)) {
+                block = command;
+            }
+        }
+        assertTrue(block != null && !block.path("reason").asText().isEmpty() && block.path("evidence").size() > 0,
+            "the command with its reason and evidence: " + block);
+        JsonNode register = null;
+        for (JsonNode endpoint : endpoints.path("items")) {
+            if (endpoint.path("route").asText().equals(REGISTER)) {
+                register = endpoint;
+            }
+        }
+        assertTrue(register != null && register.path("windows").size() > 0, "recent windows of " + REGISTER + ": " + endpoints);
+        assertTrue(register.path("windows").get(0).path("regions").size() > 0, "region mix");
+        assertEquals(MALFORMED.size(), dlq.path("items").size());
+        assertTrue(dlq.path("items").get(0).path("reason").asText().length() > 0);
+        assertEquals(200, ready.statusCode());
+        assertEquals(404, unknown.statusCode());
+        for (String name : List.of("floodwatch_events_in_total", "floodwatch_commands_total{action=\"BLOCK\",mode=\"ENFORCE\"}",
+            "floodwatch_dead_letters_total", "floodwatch_detection_latency_seconds_bucket", "floodwatch_endpoint_rates_out_total",
+            "kafka_stream_thread_process_total", "jvm_memory_used_bytes")) {
+            assertTrue(metrics.contains(name), "metric " + name + " exported");
+        }
+    }
+
+    private static HttpResponse<String> http(String url) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -80,6 +80,7 @@ class NginxEndToEndTest {
             Map<String, Object> settings = new HashMap<>();
             settings.put(FloodwatchConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
             settings.put(FloodwatchConfig.DATA_DIR_CONFIG, dir.resolve("detector").toString());
+            settings.put(FloodwatchConfig.HTTP_LISTEN_CONFIG, "127.0.0.1:0");
             try (DetectorApp detector = DetectorApp.start(new FloodwatchConfig(settings), new PrintStream(new ByteArrayOutputStream()));
                  Sidecar sidecar = Sidecar.start(new Sidecar.Settings(broker.bootstrapServers(), new InetSocketAddress("127.0.0.1", 0),
                      new InetSocketAddress("127.0.0.1", 0), null, "requests", "mitigations", 1, 8, 100_000))) {

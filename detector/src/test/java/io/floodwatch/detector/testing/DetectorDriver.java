@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.floodwatch.detector.app.StreamsSettings;
 import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.detector.config.Topics;
+import io.floodwatch.detector.metrics.DetectorMeters;
 import io.floodwatch.detector.topology.FloodwatchTopology;
 import io.floodwatch.schema.MitigationCommand;
 import io.floodwatch.schema.RequestEvent;
@@ -64,7 +65,7 @@ public final class DetectorDriver implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        this.driver = new TopologyTestDriver(new FloodwatchTopology(config, topics).build(), props, Instant.now());
+        this.driver = new TopologyTestDriver(new FloodwatchTopology(config, topics, DetectorMeters.inMemory()).build(), props, Instant.now());
         this.requests = driver.createInputTopic(topics.requests().name(), new StringSerializer(),
             AvroSerde.of(RequestEvent.class));
         this.requestsJson = driver.createInputTopic(topics.requestsJson().name(), new ByteArraySerializer(), new ByteArraySerializer());
