@@ -3,27 +3,16 @@ package io.floodwatch.detector.cli;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.schema.MitigationCommand;
@@ -40,8 +29,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "commands", mixinStandardHelpOptions = true,
     description = "Print the mitigation commands on the mitigations topic, oldest first, then exit (or follow).")
 final class CommandsCommand implements Callable<Integer> {
-
-    static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
 
     @Mixin
     ConfigOptions options;
@@ -61,17 +48,13 @@ final class CommandsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         FloodwatchConfig config = options.load();
-        String bootstrap = config.embedded() ? DEFAULT_BOOTSTRAP : config.getString(FloodwatchConfig.BOOTSTRAP_SERVERS_CONFIG);
+        String bootstrap = TopicAccess.bootstrap(config);
         String topic = config.getString(FloodwatchConfig.TOPIC_MITIGATIONS_CONFIG);
-        List<TopicPartition> partitions = partitions(config, bootstrap, topic);
+        List<TopicPartition> partitions = TopicAccess.partitions(config, bootstrap, topic, timeoutSeconds);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         AvroSerde<MitigationCommand> serde = AvroSerde.of(MitigationCommand.class);
-        Map<String, Object> props = new HashMap<>(config.kafkaOverrides());
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = TopicAccess.consumer(config, bootstrap, new ByteArrayDeserializer())) {
             AtomicBoolean stopping = new AtomicBoolean();
             Thread main = Thread.currentThread();
             Thread hook = new Thread(() -> {
@@ -93,7 +76,7 @@ final class CommandsCommand implements Callable<Integer> {
                         print(out, err, serde, record);
                     }
                     out.flush();
-                    if (!follow && caughtUp(consumer, end)) {
+                    if (!follow && TopicAccess.caughtUp(consumer, end)) {
                         break;
                     }
                 }
@@ -135,42 +118,5 @@ final class CommandsCommand implements Callable<Integer> {
         }
         return line.append("  ").append(c.getMode()).append("  expires=").append(Instant.ofEpochMilli(c.getExpiresAt()))
             .append("  ").append(c.getReason()).toString();
-    }
-
-    private static boolean caughtUp(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> entry : end.entrySet()) {
-            if (consumer.position(entry.getKey()) < entry.getValue()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private List<TopicPartition> partitions(FloodwatchConfig config, String bootstrap, String topic) throws InterruptedException {
-        Map<String, Object> props = new HashMap<>(config.kafkaOverrides());
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutSeconds * 1000);
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutSeconds * 1000);
-        try (Admin admin = Admin.create(props)) {
-            TopicDescription description = admin.describeTopics(Set.of(topic)).allTopicNames()
-                .get(timeoutSeconds, TimeUnit.SECONDS).get(topic);
-            return description.partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-        } catch (TimeoutException e) {
-            throw unreachable(bootstrap);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                throw new CliException("topic '" + topic + "' does not exist on " + bootstrap
-                    + "; has the detector run against this broker?");
-            }
-            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
-                throw unreachable(bootstrap);
-            }
-            throw new CliException("cannot read topic '" + topic + "' on " + bootstrap + ": " + e.getCause().getMessage());
-        }
-    }
-
-    private CliException unreachable(String bootstrap) {
-        return new CliException("cannot reach Kafka at " + bootstrap + " within " + timeoutSeconds
-            + " s; start the detector with 'floodwatch run' or pass --bootstrap-servers HOST:PORT");
     }
 }

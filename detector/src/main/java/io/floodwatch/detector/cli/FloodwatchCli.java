@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
     description = "Real-time attack detector on Kafka Streams.",
     subcommands = {RunCommand.class, DemoCommand.class, CommandsCommand.class, SimulateCommand.class, ReplayCommand.class, BrokerCommand.class,
         BenchCommand.class,
-        EvaluateCommand.class, SidecarCommand.class, CommandLine.HelpCommand.class})
+        EvaluateCommand.class, LiftCommand.class, RulesCommand.class, SidecarCommand.class, CommandLine.HelpCommand.class})
 public final class FloodwatchCli {
 
     private FloodwatchCli() {

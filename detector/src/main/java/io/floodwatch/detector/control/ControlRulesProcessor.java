@@ -1,11 +1,16 @@
 package io.floodwatch.detector.control;
 
+import java.io.IOException;
+
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.floodwatch.schema.text.LogText;
 
@@ -18,7 +23,8 @@ import io.floodwatch.schema.text.LogText;
  * the start-up configuration: the rules survive restarts without trusting what was written to the topic. One limit:
  * the topic is compacted, so once compaction has run, a rejected value is all that is left of its key, and after a
  * restart that rule is back at its start-up configuration; operators' tools should validate a change before
- * producing it.
+ * producing it ({@code floodwatch rules set} does). Keys {@code lift:<target key>} are operators' requests to lift a
+ * command now ({@code floodwatch lift}); they are kept in the same store for the planner tasks to act on.
  */
 public final class ControlRulesProcessor implements Processor<String, String, Void, Void> {
 
@@ -28,6 +34,10 @@ public final class ControlRulesProcessor implements Processor<String, String, Vo
     public static final String REJECTED = "rejected:";
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlRulesProcessor.class);
+
+    /** Key prefix of an operator's request to lift the command of a target: {@code lift:<target key>}. */
+    public static final String LIFT_PREFIX = "lift:";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final LiveRules rules;
     private KeyValueStore<String, String> store;
@@ -45,6 +55,10 @@ public final class ControlRulesProcessor implements Processor<String, String, Vo
     @Override
     public void process(Record<String, String> record) {
         String ruleId = record.key();
+        if (ruleId != null && ruleId.startsWith(LIFT_PREFIX)) {
+            liftRequest(ruleId, record.value());
+            return;
+        }
         RuleBook.Outcome outcome = rules.current().apply(ruleId, record.value());
         if (!outcome.accepted()) {
             LOG.warn("Rejected rule change for '{}': {}; the rules in force are unchanged", LogText.bounded(ruleId),
@@ -63,5 +77,26 @@ public final class ControlRulesProcessor implements Processor<String, String, Vo
         store.delete(REJECTED + ruleId);
         LOG.info("Rule change for '{}' accepted: {}", ruleId, record.value() == null ? "back to the start-up configuration"
             : LogText.bounded(record.value()));
+    }
+
+    /**
+     * Keeps an operator's lift request ({@code {"requestedAt": epoch ms}}) where every planner task reads it; a
+     * tombstone withdraws it. A request that does not parse is rejected with a log line.
+     */
+    private void liftRequest(String key, String value) {
+        if (value == null) {
+            store.delete(key);
+            return;
+        }
+        try {
+            JsonNode request = JSON.readTree(value);
+            if (request == null || !request.path("requestedAt").canConvertToLong()) {
+                throw new IllegalArgumentException("expected {\"requestedAt\": <epoch ms>}");
+            }
+            store.put(key, value);
+            LOG.info("Lift requested for '{}'", LogText.bounded(key.substring(LIFT_PREFIX.length())));
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.warn("Rejected lift request '{}': {}", LogText.bounded(key), LogText.bounded(e.getMessage()));
+        }
     }
 }

@@ -1,10 +1,13 @@
 package io.floodwatch.detector.mitigate;
 
+import java.io.IOException;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -15,6 +18,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.floodwatch.detector.control.ControlRulesProcessor;
 import io.floodwatch.detector.control.LiveRules;
 import io.floodwatch.schema.Anomaly;
 import io.floodwatch.schema.MitigationCandidate;
@@ -40,10 +46,12 @@ public final class MitigationPlanner implements Processor<String, MitigationCand
 
     private static final Logger LOG = LoggerFactory.getLogger(MitigationPlanner.class);
     private static final Duration LIFT_CHECK = Duration.ofSeconds(1);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final LiveRules.Derived<MitigationPolicy> live;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, MitigationState> inForce;
+    private KeyValueStore<String, String> control;
 
     /** @param live the command lifecycle in force */
     public MitigationPlanner(LiveRules.Derived<MitigationPolicy> live) {
@@ -54,7 +62,38 @@ public final class MitigationPlanner implements Processor<String, MitigationCand
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.inForce = context.getStateStore(STORE);
+        this.control = context.getStateStore(ControlRulesProcessor.STORE);
         context.schedule(LIFT_CHECK, PunctuationType.STREAM_TIME, this::liftQuietTargets);
+        context.schedule(LIFT_CHECK, PunctuationType.WALL_CLOCK_TIME, wallClock -> liftOnRequest());
+    }
+
+    /** Lifts the commands of this task's targets that an operator asked to lift ({@code floodwatch lift}). */
+    private void liftOnRequest() {
+        List<KeyValue<String, String>> requests = new ArrayList<>();
+        try (KeyValueIterator<String, String> all = control.prefixScan(ControlRulesProcessor.LIFT_PREFIX, new StringSerializer())) {
+            all.forEachRemaining(requests::add);
+        }
+        for (KeyValue<String, String> request : requests) {
+            String key = request.key.substring(ControlRulesProcessor.LIFT_PREFIX.length());
+            MitigationState state = inForce.get(key);
+            if (state == null) {
+                continue;
+            }
+            long now = context.currentStreamTimeMs();
+            MitigationPolicy.Decision decision = live.get().onOperatorLift(state, requestedAt(request.value), now,
+                context.currentSystemTimeMs());
+            if (decision != null) {
+                apply(key, decision, now);
+            }
+        }
+    }
+
+    private static long requestedAt(String json) {
+        try {
+            return JSON.readTree(json).path("requestedAt").asLong();
+        } catch (IOException e) {
+            return Long.MIN_VALUE;
+        }
     }
 
     @Override

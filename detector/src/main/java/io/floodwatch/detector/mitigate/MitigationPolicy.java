@@ -166,6 +166,21 @@ public final class MitigationPolicy {
         return new Decision(lifted, state.getPublished() ? lift : null, null);
     }
 
+    /**
+     * An operator asked at wall-clock time {@code requestedAt} to lift the command of this target: a LIFT if a
+     * command issued before the request is in force, else null. The offence is remembered, so a target that goes on
+     * attacking is mitigated again, escalated.
+     */
+    public Decision onOperatorLift(MitigationState state, long requestedAt, long now, long wallClock) {
+        if (state == null || state.getLifted() || !state.getPublished() || state.getCommand().getIssuedAt() > requestedAt
+            || state.getCommand().getAction() == MitigationAction.UNKNOWN) {
+            return null;
+        }
+        MitigationCommand lift = lift(state.getCommand(), now, wallClock, "lifted by an operator");
+        MitigationState lifted = MitigationState.newBuilder(state).setLifted(true).setLiftedAt(now).build();
+        return new Decision(lifted, lift, null);
+    }
+
     private static MitigationCommand lift(MitigationCommand active, long now, long wallClock, String why) {
         return MitigationCommand.newBuilder(active)
             .setCommandId(commandId(TargetKeys.key(active.getScope(), active.getTarget()), MitigationAction.LIFT, now))

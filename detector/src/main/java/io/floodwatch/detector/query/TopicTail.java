@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The latest records of a topic, kept in memory for the query API and the dashboard: reads every partition (no
- * consumer group, so every instance sees the whole topic) from a little before its end, then follows it, keeping at
- * most {@code capacity} records, each turned into a view by {@code view} (a record whose view fails is skipped).
- * Also tracks the topic's total record count (sum of end offsets).
+ * consumer group, so every instance sees the whole topic) from its beginning, then follows it, keeping at most
+ * {@code capacity} records, each turned into a view by {@code view} (a record whose view fails is skipped), and
+ * counting the records read (offsets cannot count them: transaction markers take offsets too).
  */
 public final class TopicTail implements AutoCloseable {
 
@@ -74,7 +74,7 @@ public final class TopicTail implements AutoCloseable {
         return out;
     }
 
-    /** Records ever written to the topic (within its retention), as of the last poll. */
+    /** Records read from the topic: all of them within its retention, once caught up. */
     public long total() {
         return total;
     }
@@ -84,20 +84,11 @@ public final class TopicTail implements AutoCloseable {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
             List<TopicPartition> partitions = infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
             consumer.assign(partitions);
-            Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            for (TopicPartition partition : partitions) {
-                consumer.seek(partition, Math.max(begin.get(partition), end.get(partition) - capacity));
-            }
-            long lastCount = 0;
+            consumer.seekToBeginning(partitions);
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                    total++;
                     keep(record);
-                }
-                long now = System.currentTimeMillis();
-                if (now - lastCount >= 1_000) {
-                    total = consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
-                    lastCount = now;
                 }
             }
         } catch (WakeupException e) {
