@@ -79,7 +79,7 @@ function renderEndpoints(data) {
     const latest = last(endpoint);
     const box = el("div", null, "endpoint");
     box.appendChild(el("div", endpoint.route, "route"));
-    const expected = latest.expectedRequests != null ? Math.round(latest.expectedRequests) : "learning";
+    const expected = endpoint.baselineWarm && latest.expectedRequests != null ? Math.round(latest.expectedRequests) : "still learning";
     box.appendChild(el("div", latest.requests + " requests in the latest window (baseline " + expected + ")"
       + ", 4xx " + latest.clientErrors + ", 5xx " + latest.serverErrors + ", 429 " + latest.rateLimited, "muted"));
     box.appendChild(sparkline(endpoint.windows));
