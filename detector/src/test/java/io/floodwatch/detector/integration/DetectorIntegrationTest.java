@@ -40,6 +40,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.floodwatch.detector.app.DetectorApp;
 import io.floodwatch.detector.cli.FloodwatchCli;
+import io.floodwatch.detector.config.DeployConfigurationTest;
 import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.detector.ingest.DeadLetters;
 import io.floodwatch.detector.testing.Events;
@@ -289,6 +290,9 @@ class DetectorIntegrationTest {
             "floodwatch_dead_letters_total", "floodwatch_detection_latency_seconds_bucket", "floodwatch_endpoint_rates_out_total",
             "kafka_stream_thread_process_total", "jvm_memory_used_bytes")) {
             assertTrue(metrics.contains(name), "metric " + name + " exported");
+        }
+        for (String name : DeployConfigurationTest.grafanaMetrics()) {
+            assertTrue(metrics.contains(name + "{") || metrics.contains(name + " "), "the Grafana dashboard's " + name + " is exported");
         }
     }
 
