@@ -80,6 +80,11 @@ final class DemoCommand implements Callable<Integer> {
         FloodwatchConfig config = new FloodwatchConfig(Map.of(FloodwatchConfig.DATA_DIR_CONFIG, dataDir.toAbsolutePath().toString()));
         PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
         DetectorApp app = DetectorApp.start(config, quiet);
+        if (app.httpAddress() != null) {
+            spec.commandLine().getOut().println("Dashboard: http://" + app.httpAddress().getHostString() + ":"
+                + app.httpAddress().getPort() + "/ (metrics at /metrics)");
+            spec.commandLine().getOut().flush();
+        }
         AtomicBoolean stop = new AtomicBoolean();
         Thread shutdown = new Thread(() -> {
             stop.set(true);
