@@ -1,0 +1,110 @@
+package io.floodwatch.schema.target;
+
+import java.util.Set;
+
+/**
+ * Path templates, the way routes are written in endpoint command targets ({@code "POST /api/v1/users/{id}"}):
+ * the detector names routes with it, and gateways map a request to the route a command names with it.
+ */
+public final class RoutePaths {
+
+    /** Template of an id-like path segment. */
+    public static final String ID = "{id}";
+    /** Segments kept before a path is cut. */
+    public static final int MAX_SEGMENTS = 8;
+
+    /** Method name of requests with a non-standard method. */
+    public static final String OTHER_METHOD = "OTHER";
+
+    private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS",
+        "CONNECT", "TRACE");
+
+    private RoutePaths() {
+    }
+
+    /** The route of a request, {@code "<METHOD> <template>"}, as endpoint commands name it. */
+    public static String route(String method, String path) {
+        return method(method) + " " + template(path);
+    }
+
+    /** The method as routes name it: a standard method, or {@value #OTHER_METHOD}. */
+    public static String method(String method) {
+        return METHODS.contains(method) ? method : OTHER_METHOD;
+    }
+
+    /**
+     * The template of a raw path: the query string and fragment dropped, empty segments skipped, id-like segments
+     * (numbers, UUIDs, hex strings, tokens, anything longer than 48 characters or with unusual characters) replaced
+     * by {@code {id}}, and paths deeper than {@value #MAX_SEGMENTS} segments cut to {@code /{more}}.
+     */
+    public static String template(String path) {
+        int end = path.length();
+        int query = path.indexOf('?');
+        if (query >= 0) {
+            end = query;
+        }
+        int fragment = path.indexOf('#');
+        if (fragment >= 0 && fragment < end) {
+            end = fragment;
+        }
+        StringBuilder template = new StringBuilder(Math.min(end, 128) + 8);
+        int segments = 0;
+        int start = 0;
+        while (start < end) {
+            int slash = path.indexOf('/', start);
+            int segmentEnd = slash < 0 || slash > end ? end : slash;
+            if (segmentEnd > start) {
+                if (segments == MAX_SEGMENTS) {
+                    template.append("/{more}");
+                    break;
+                }
+                template.append('/');
+                appendSegment(template, path, start, segmentEnd);
+                segments++;
+            }
+            start = segmentEnd + 1;
+        }
+        if (template.length() == 0) {
+            template.append('/');
+        }
+        return template.toString();
+    }
+
+    private static void appendSegment(StringBuilder template, String path, int start, int end) {
+        if (isIdLike(path, start, end)) {
+            template.append(ID);
+        } else {
+            template.append(path, start, end);
+        }
+    }
+
+    private static boolean isIdLike(String path, int start, int end) {
+        int length = end - start;
+        if (length > 48) {
+            return true;
+        }
+        int digits = 0;
+        int hex = 0;
+        int dashes = 0;
+        for (int i = start; i < end; i++) {
+            char c = path.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digits++;
+                hex++;
+            } else if ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) {
+                hex++;
+            } else if (c == '-') {
+                dashes++;
+            } else if (!((c >= 'g' && c <= 'z') || (c >= 'G' && c <= 'Z') || c == '_' || c == '.' || c == '~')) {
+                return true;
+            }
+        }
+        if (digits == length) {
+            return true;
+        }
+        boolean uuid = length == 36 && dashes == 4 && hex == 32;
+        boolean hexId = hex == length && length >= 8 && digits > 0;
+        boolean token = digits >= 3 && length >= 8;
+        return uuid || hexId || token;
+    }
+}
