@@ -15,6 +15,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -31,6 +33,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import io.floodwatch.schema.text.LogText;
+
 /**
  * The detector's HTTP surface, beside the topology: the query API (JSON), the live dashboard, Prometheus metrics,
  * and liveness and readiness probes.
@@ -46,7 +50,7 @@ public final class QueryServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueryServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<List<Map<String, Object>>> LIST = new TypeReference<>() { };
-    private static final Duration PEER_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration PEER_TIMEOUT = Duration.ofSeconds(1);
     private static final int MAX_LIMIT = 500;
     private static final Map<String, String> ASSETS = Map.of(
         "index.html", "text/html; charset=utf-8",
@@ -82,7 +86,7 @@ public final class QueryServer implements AutoCloseable {
     /** Binds the address (port 0 for any free port); requests get 503 until {@link #serve} is called. */
     public static QueryServer bind(InetSocketAddress address) throws IOException {
         HttpServer server = HttpServer.create(address, 128);
-        ExecutorService executor = Executors.newFixedThreadPool(4, runnable -> {
+        ExecutorService executor = Executors.newFixedThreadPool(8, runnable -> {
             Thread thread = new Thread(runnable, "floodwatch-http");
             thread.setDaemon(true);
             return thread;
@@ -105,7 +109,7 @@ public final class QueryServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
+        try {
             String path = exchange.getRequestURI().getPath();
             if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
                 send(exchange, 405, "text/plain; charset=utf-8", "only GET\n".getBytes(StandardCharsets.UTF_8));
@@ -145,8 +149,10 @@ public final class QueryServer implements AutoCloseable {
         } catch (InvalidStateStoreException e) {
             json(exchange, 503, Map.of("error", "stores not queryable now (restoring or rebalancing); retry shortly"));
         } catch (RuntimeException e) {
-            LOG.warn("Query {} failed: {}", exchange.getRequestURI().getPath(), e.toString());
+            LOG.warn("Query {} failed: {}", LogText.bounded(exchange.getRequestURI().getPath()), e.toString());
             json(exchange, 500, Map.of("error", "query failed: " + e.getClass().getSimpleName()));
+        } finally {
+            exchange.close();
         }
     }
 
@@ -165,22 +171,26 @@ public final class QueryServer implements AutoCloseable {
         List<Map<String, Object>> items = new ArrayList<>(local.get());
         List<String> instances = new ArrayList<>();
         List<String> missing = new ArrayList<>();
+        Map<String, CompletableFuture<HttpResponse<byte[]>>> asked = new LinkedHashMap<>();
         for (StreamsMetadata metadata : from.streams().metadataForAllStreamsClients()) {
             HostInfo host = metadata.hostInfo();
             String peer = host.host() + ":" + host.port();
             instances.add(peer);
-            if (host.equals(from.self())) {
-                continue;
+            if (!host.equals(from.self())) {
+                asked.put(peer, peers.sendAsync(HttpRequest.newBuilder(URI.create("http://" + peer + "/api/v1/local/" + localPath))
+                    .timeout(PEER_TIMEOUT).build(), HttpResponse.BodyHandlers.ofByteArray()));
             }
+        }
+        for (Map.Entry<String, CompletableFuture<HttpResponse<byte[]>>> answer : asked.entrySet()) {
+            String peer = answer.getKey();
             try {
-                HttpResponse<byte[]> response = peers.send(HttpRequest.newBuilder(URI.create("http://" + peer + "/api/v1/local/" + localPath))
-                    .timeout(PEER_TIMEOUT).build(), HttpResponse.BodyHandlers.ofByteArray());
-                if (response.statusCode() != 200) {
+                HttpResponse<byte[]> response = answer.getValue().get();
+                if (response.statusCode() == 200) {
+                    items.addAll(JSON.readValue(response.body(), LIST));
+                } else {
                     missing.add(peer);
-                    continue;
                 }
-                items.addAll(JSON.readValue(response.body(), LIST));
-            } catch (IOException e) {
+            } catch (IOException | ExecutionException e) {
                 missing.add(peer);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

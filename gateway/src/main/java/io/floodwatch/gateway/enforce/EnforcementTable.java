@@ -19,8 +19,10 @@ import io.floodwatch.schema.target.TargetKeys;
  * The commands of the {@code mitigations} topic a gateway enforces, and the decision for each request.
  *
  * <p>The topic is compacted and keyed by target, so the table keeps at most one command per target key: a newer
- * command for the key replaces the older one, a LIFT or a DRY_RUN command removes it, and a command past its
- * {@code expiresAt} no longer applies (and is swept away). A request is refused if any command in force names its
+ * command for the key replaces the older one, a LIFT or a DRY_RUN command removes it, and a command past its expiry
+ * no longer applies (and is swept away). The detector writes {@code detectedAt} and {@code expiresAt} in event time
+ * and {@code issuedAt} in wall-clock time, so a command expires {@code expiresAt - detectedAt} after
+ * {@code issuedAt} on the gateway's clock, however far behind traffic the detector ran. A request is refused if any command in force names its
  * account, its address or a network containing it (most specific first), or its route:
  * BLOCK refuses it; RESTRICT_REGISTRATION (on a registration route) refuses requests from regions outside the
  * allowed ones, and requests without a region; THROTTLE
@@ -111,23 +113,7 @@ public final class EnforcementTable {
             throw new RejectedCommandException("unknown action");
         }
         String target = command.getTarget();
-        Network network = switch (scope) {
-            case SOURCE_IP -> {
-                Network address = Network.address(target);
-                if (address == null) {
-                    throw new RejectedCommandException("target is not an IP address");
-                }
-                yield address;
-            }
-            case SOURCE_PREFIX -> {
-                try {
-                    yield Network.cidr(target);
-                } catch (IllegalArgumentException e) {
-                    throw new RejectedCommandException("target is " + e.getMessage());
-                }
-            }
-            default -> null;
-        };
+        Network network = network(scope, target);
         if (action == MitigationAction.THROTTLE
             && (command.getRateLimitPerSecond() == null || !(command.getRateLimitPerSecond() > 0))) {
             throw new RejectedCommandException("THROTTLE without a positive rateLimitPerSecond");
@@ -135,22 +121,26 @@ public final class EnforcementTable {
         if (action == MitigationAction.RESTRICT_REGISTRATION && scope != MitigationScope.ENDPOINT) {
             throw new RejectedCommandException("RESTRICT_REGISTRATION applies to an ENDPOINT, not a " + scope);
         }
-        String key = TargetKeys.key(scope, target);
-        remove(key);
+        String key = key(scope, target, network);
         long now = clock.getAsLong();
         if (action == MitigationAction.LIFT) {
+            remove(key, null);
             lifted.increment();
             return Outcome.LIFTED;
         }
         if (command.getMode() != MitigationMode.ENFORCE) {
+            remove(key, null);
             dryRun.increment();
             return Outcome.DRY_RUN;
         }
-        if (command.getExpiresAt() <= now) {
+        Entry previous = byKey.get(key);
+        Entry entry = new Entry(key, command, network, bucket(command, scope, previous, now));
+        if (entry.expiresAt <= now) {
+            remove(key, null);
             expired.increment();
             return Outcome.EXPIRED;
         }
-        Entry entry = new Entry(key, command, network, bucket(command, scope, now));
+        // the new entry replaces the old one in place, so a refresh never leaves a moment without a command
         byKey.put(key, entry);
         switch (scope) {
             case SOURCE_IP, SOURCE_PREFIX -> addNetwork(network, entry);
@@ -161,27 +151,84 @@ public final class EnforcementTable {
         return Outcome.ENFORCED;
     }
 
-    private TokenBucket bucket(MitigationCommand command, MitigationScope scope, long now) {
+    /** The network a source command names, or null for other scopes. */
+    private static Network network(MitigationScope scope, String target) throws RejectedCommandException {
+        switch (scope) {
+            case SOURCE_IP -> {
+                Network address = Network.address(target);
+                if (address == null) {
+                    throw new RejectedCommandException("target is not an IP address");
+                }
+                return address;
+            }
+            case SOURCE_PREFIX -> {
+                try {
+                    return Network.cidr(target);
+                } catch (IllegalArgumentException e) {
+                    throw new RejectedCommandException("target is " + e.getMessage());
+                }
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * The table's key of a target: source commands by the network they cover (so {@code ip:1.2.3.4},
+     * {@code prefix:1.2.3.4/32} and {@code ip:::ffff:1.2.3.4} are one target, as they are one network), others by
+     * their topic key.
+     */
+    private static String key(MitigationScope scope, String target, Network network) {
+        return network != null ? "net:" + network : TargetKeys.key(scope, target);
+    }
+
+    /** The THROTTLE's bucket: the previous one when a refresh keeps the rate, so a refresh does not refill it. */
+    private TokenBucket bucket(MitigationCommand command, MitigationScope scope, Entry previous, long now) {
         if (command.getAction() != MitigationAction.THROTTLE) {
             return null;
+        }
+        if (previous != null && previous.bucket != null
+            && command.getRateLimitPerSecond().equals(previous.command.getRateLimitPerSecond())) {
+            return previous.bucket;
         }
         double rate = command.getRateLimitPerSecond() * (scope == MitigationScope.ENDPOINT ? rateShare : 1.0);
         return new TokenBucket(rate, now);
     }
 
-    /** Removes the command of a target key (a tombstone on the topic); whether there was one. */
-    public synchronized boolean remove(String key) {
-        Entry entry = byKey.remove(key);
-        if (entry == null) {
-            return false;
+    /**
+     * Removes the command of a topic key (a tombstone on the topic); whether there was one.
+     *
+     * @param topicKey the key as on the topic: {@code ip:…}, {@code prefix:…}, {@code account:…}, {@code endpoint:…}
+     */
+    public synchronized boolean remove(String topicKey) {
+        for (MitigationScope scope : MitigationScope.values()) {
+            String prefix = TargetKeys.key(scope, "");
+            if (scope != MitigationScope.UNKNOWN && topicKey.startsWith(prefix)) {
+                String target = topicKey.substring(prefix.length());
+                try {
+                    return remove(key(scope, target, network(scope, target)), null) != null;
+                } catch (RejectedCommandException e) {
+                    return false;
+                }
+            }
         }
-        MitigationScope scope = entry.command.getScope();
-        switch (scope) {
+        return false;
+    }
+
+    /** Removes the entry of a table key, if it is {@code only} (or any entry when null); the entry removed. */
+    private Entry remove(String key, Entry only) {
+        Entry entry = byKey.get(key);
+        if (entry == null || (only != null && entry != only)) {
+            return null;
+        }
+        byKey.remove(key);
+        switch (entry.command.getScope()) {
             case SOURCE_IP, SOURCE_PREFIX -> removeNetwork(entry.network);
             case ACCOUNT -> accounts.remove(entry.command.getTarget());
             default -> routes.remove(entry.command.getTarget());
         }
-        return true;
+        return entry;
     }
 
     /** Drops commands past their expiry; how many. */
@@ -189,7 +236,7 @@ public final class EnforcementTable {
         long now = clock.getAsLong();
         int swept = 0;
         for (Entry entry : List.copyOf(byKey.values())) {
-            if (entry.expiresAt <= now && remove(entry.key)) {
+            if (entry.expiresAt <= now && remove(entry.key, entry) != null) {
                 swept++;
             }
         }
@@ -240,12 +287,6 @@ public final class EnforcementTable {
         return byKey.size();
     }
 
-    /** The command in force for a target key, or null. */
-    public MitigationCommand command(String key) {
-        Entry entry = byKey.get(key);
-        return entry == null ? null : entry.command;
-    }
-
     /** Counts of what applying commands did, for metrics. */
     public Map<String, Long> counts() {
         return Map.of("enforced", enforced.sum(), "lifted", lifted.sum(), "dryRun", dryRun.sum(),
@@ -253,7 +294,9 @@ public final class EnforcementTable {
     }
 
     private void addNetwork(Network network, Entry entry) {
-        networks.put(network, entry);
+        if (networks.put(network, entry) != null) {
+            return;
+        }
         int[] counts = network.ipv6() ? ipv6Counts : ipv4Counts;
         if (counts[network.length()]++ == 0) {
             publishLengths(network.ipv6());
@@ -305,7 +348,8 @@ public final class EnforcementTable {
             this.command = command;
             this.network = network;
             this.bucket = bucket;
-            this.expiresAt = command.getExpiresAt();
+            // the detector's expiresAt is in event time; its lifetime runs from issuedAt on this gateway's clock
+            this.expiresAt = command.getIssuedAt() + Math.max(0, command.getExpiresAt() - command.getDetectedAt());
             this.allowedRegions = command.getAllowedRegions() == null ? Set.of()
                 : Set.copyOf(command.getAllowedRegions().stream().map(r -> r.toString().toUpperCase(Locale.ROOT)).toList());
         }

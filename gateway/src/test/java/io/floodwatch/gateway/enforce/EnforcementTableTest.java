@@ -202,4 +202,56 @@ class EnforcementTableTest {
         assertEquals(Decision.BLOCK, before);
         assertEquals(Decision.ALLOW, after, "the /16 throttle still admits its rate");
     }
+
+    @Test
+    void shouldTreatTargetsAsOneWhenTheyNameTheSameNetwork() throws Exception {
+        // Given a block written three ways and a prefix written with host bits
+        table.apply(command(MitigationAction.BLOCK, MitigationScope.SOURCE_IP, "203.0.113.7", LATER));
+        table.apply(command(MitigationAction.BLOCK, MitigationScope.SOURCE_PREFIX, "203.0.113.7/32", LATER));
+        table.apply(command(MitigationAction.BLOCK, MitigationScope.SOURCE_PREFIX, "198.51.100.9/24", LATER));
+
+        // When one form is lifted and the other prefix form is tombstoned
+        table.apply(command(MitigationAction.LIFT, MitigationScope.SOURCE_IP, "::ffff:203.0.113.7", LATER));
+        boolean removed = table.remove("prefix:198.51.100.0/24");
+
+        // Then nothing stays half-enforced
+        assertEquals(Decision.ALLOW, table.decide(from("203.0.113.7")));
+        assertTrue(removed);
+        assertEquals(Decision.ALLOW, table.decide(from("198.51.100.1")));
+        assertEquals(0, table.size());
+    }
+
+    @Test
+    void shouldEnforceForTheCommandsLifetimeFromItsIssueWhenTheDetectorRunsBehindTraffic() throws Exception {
+        // Given a command decided an hour ago in event time (a backlog), issued now, for ten minutes
+        MitigationCommand late = command(MitigationAction.BLOCK, MitigationScope.SOURCE_IP, "203.0.113.7", NOW - 3_000_000);
+        late.setDetectedAt(NOW - 3_600_000);
+        late.setIssuedAt(NOW);
+
+        // When
+        EnforcementTable.Outcome outcome = table.apply(late);
+        Decision now = table.decide(from("203.0.113.7"));
+        clock.set(NOW + 600_000);
+        Decision tenMinutesLater = table.decide(from("203.0.113.7"));
+
+        // Then
+        assertEquals(EnforcementTable.Outcome.ENFORCED, outcome);
+        assertEquals(Decision.BLOCK, now);
+        assertEquals(Decision.ALLOW, tenMinutesLater);
+    }
+
+    @Test
+    void shouldKeepTheBucketWhenAThrottleIsRefreshedAtTheSameRate() throws Exception {
+        // Given a throttle at 2 per second whose bucket is used up
+        table.apply(command(MitigationAction.THROTTLE, MitigationScope.SOURCE_IP, "203.0.113.7", LATER));
+        table.decide(from("203.0.113.7"));
+        table.decide(from("203.0.113.7"));
+
+        // When the detector refreshes the command
+        table.apply(command(MitigationAction.THROTTLE, MitigationScope.SOURCE_IP, "203.0.113.7", LATER + 60_000));
+
+        // Then the refresh did not refill it
+        assertEquals(Decision.THROTTLE, table.decide(from("203.0.113.7")));
+        assertEquals(1, table.size());
+    }
 }
