@@ -89,22 +89,66 @@ final class LiftCommand implements Callable<Integer> {
             + "('floodwatch commands'), and is a detector running? The request stays on detector-control until lifted.");
     }
 
-    /** The target key on the mitigations topic for an IP, a CIDR, or a key given as is. */
+    /**
+     * The target key on the mitigations topic, with addresses and prefixes in the detector's canonical text (so
+     * {@code 2001:DB8::1} and {@code 198.51.100.7/24} find {@code ip:2001:db8::1} and {@code prefix:198.51.100.0/24}).
+     */
     static String targetKey(String target) {
         String trimmed = target.trim();
         for (String prefix : KEY_PREFIXES) {
             if (trimmed.startsWith(prefix) && trimmed.length() > prefix.length()) {
-                return trimmed;
+                String rest = trimmed.substring(prefix.length());
+                String canonical = prefix.equals("ip:") ? address(rest) : prefix.equals("prefix:") ? cidr(rest) : rest;
+                if (canonical == null) {
+                    break;
+                }
+                return prefix + canonical;
             }
         }
-        if (IpAddress.isValid(trimmed)) {
-            return "ip:" + trimmed;
+        String address = address(trimmed);
+        if (address != null) {
+            return "ip:" + address;
         }
-        int slash = trimmed.indexOf('/');
-        if (slash > 0 && IpAddress.isValid(trimmed.substring(0, slash))) {
-            return "prefix:" + trimmed;
+        String cidr = cidr(trimmed);
+        if (cidr != null) {
+            return "prefix:" + cidr;
         }
         throw new CliException("'" + target + "' is not an IP, a CIDR prefix or a target key; use e.g. 203.0.113.7, "
             + "198.51.100.0/24, account:ID or 'endpoint:POST /api/v1/auth/register'");
+    }
+
+    private static String address(String text) {
+        long ipv4 = IpAddress.parseIpv4(text);
+        if (ipv4 != IpAddress.NOT_IPV4) {
+            return IpAddress.ipv4Text(ipv4);
+        }
+        byte[] ipv6 = IpAddress.parseIpv6(text);
+        if (ipv6 == null) {
+            return null;
+        }
+        long mapped = IpAddress.mappedIpv4(ipv6);
+        return mapped != IpAddress.NOT_IPV4 ? IpAddress.ipv4Text(mapped) : IpAddress.ipv6Text(ipv6);
+    }
+
+    private static String cidr(String text) {
+        int slash = text.indexOf('/');
+        if (slash <= 0) {
+            return null;
+        }
+        int length;
+        try {
+            length = Integer.parseInt(text.substring(slash + 1));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        long ipv4 = IpAddress.parseIpv4(text.substring(0, slash));
+        if (ipv4 != IpAddress.NOT_IPV4 && length >= 0 && length <= 32) {
+            return IpAddress.ipv4Cidr(IpAddress.ipv4Network(ipv4, length), length);
+        }
+        byte[] ipv6 = IpAddress.parseIpv6(text.substring(0, slash));
+        if (ipv6 != null && length >= 0 && length <= 64) {
+            return IpAddress.ipv6Cidr(IpAddress.ipv6Network(IpAddress.ipv6High(ipv6), length), length);
+        }
+        return null;
     }
 }

@@ -54,8 +54,10 @@ public final class DetectorSurface implements AutoCloseable {
         if (http == null) {
             return new DetectorSurface(streamsMetrics, null, null);
         }
-        TopicTail anomalies = new TopicTail(bootstrap, topics.anomalies().name(), KEPT, DetectorSurface::anomaly);
-        TopicTail deadLetters = new TopicTail(bootstrap, topics.deadLetters().name(), KEPT, DetectorSurface::deadLetter);
+        TopicTail anomalies = new TopicTail(bootstrap, topics.anomalies().name(), KEPT, DetectorSurface::anomaly,
+            config.kafkaOverrides());
+        TopicTail deadLetters = new TopicTail(bootstrap, topics.deadLetters().name(), KEPT, DetectorSurface::deadLetter,
+            config.kafkaOverrides());
         http.serve(new QueryServer.Sources(streams, new DetectorViews(streams, BaselineModel.from(config)), anomalies,
             deadLetters, registry::scrape, self));
         return new DetectorSurface(streamsMetrics, anomalies, deadLetters);

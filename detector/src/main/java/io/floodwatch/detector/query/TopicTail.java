@@ -12,6 +12,7 @@ import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -46,13 +47,16 @@ public final class TopicTail implements AutoCloseable {
      * @param topic the topic
      * @param capacity records kept
      * @param view a record's view
+     * @param overrides further consumer properties (security settings), applied last
      */
-    public TopicTail(String bootstrapServers, String topic, int capacity, Function<ConsumerRecord<byte[], byte[]>, Map<String, Object>> view) {
+    public TopicTail(String bootstrapServers, String topic, int capacity, Function<ConsumerRecord<byte[], byte[]>, Map<String, Object>> view,
+                     Map<String, Object> overrides) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "floodwatch-query-" + topic);
+        props.putAll(overrides);
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.topic = topic;
         this.capacity = capacity;
@@ -81,22 +85,33 @@ public final class TopicTail implements AutoCloseable {
 
     private void run() {
         try {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-            List<TopicPartition> partitions = infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            boolean assigned = false;
             while (running) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                    total++;
-                    keep(record);
+                try {
+                    if (!assigned) {
+                        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+                        List<TopicPartition> partitions = infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
+                        consumer.assign(partitions);
+                        consumer.seekToBeginning(partitions);
+                        assigned = !partitions.isEmpty();
+                    }
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                        total++;
+                        keep(record);
+                    }
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (KafkaException e) {
+                    LOG.warn("Tail of '{}' failed, retrying in a few seconds: {}", topic, e.toString());
+                    Thread.sleep(5_000);
                 }
             }
         } catch (WakeupException e) {
             if (running) {
                 LOG.warn("Tail of '{}' woken up unexpectedly", topic);
             }
-        } catch (RuntimeException e) {
-            LOG.warn("Tail of '{}' stopped: {}", topic, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             consumer.close();
         }

@@ -83,7 +83,7 @@ class NginxEndToEndTest {
             settings.put(FloodwatchConfig.HTTP_LISTEN_CONFIG, "127.0.0.1:0");
             try (DetectorApp detector = DetectorApp.start(new FloodwatchConfig(settings), new PrintStream(new ByteArrayOutputStream()));
                  Sidecar sidecar = Sidecar.start(new Sidecar.Settings(broker.bootstrapServers(), new InetSocketAddress("127.0.0.1", 0),
-                     new InetSocketAddress("127.0.0.1", 0), null, "requests", "mitigations", 1, 8, 100_000))) {
+                     new InetSocketAddress("127.0.0.1", 0), null, "requests", "mitigations", 1, 8, 100_000, Map.of()))) {
                 assertTrue(sidecar.awaitReady(Duration.ofSeconds(60)), "the sidecar loaded the commands in force");
                 int front = freePort();
                 Process server = startNginx(nginx, front, freePort(), sidecar);

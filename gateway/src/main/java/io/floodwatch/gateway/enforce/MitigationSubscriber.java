@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -88,6 +89,11 @@ public final class MitigationSubscriber implements AutoCloseable {
         return caughtUp.getCount() == 0;
     }
 
+    /** Whether the table is loaded and still followed (the subscriber's thread is alive). */
+    public boolean healthy() {
+        return caughtUp() && thread.isAlive();
+    }
+
     /** Records that did not decode as a command. */
     public long undecodable() {
         return undecodable.sum();
@@ -104,7 +110,17 @@ public final class MitigationSubscriber implements AutoCloseable {
             Map<TopicPartition, Long> startEnd = endOffsets(partitions);
             long lastSweep = 0;
             while (running) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+                ConsumerRecords<String, byte[]> records;
+                try {
+                    records = consumer.poll(POLL);
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (KafkaException e) {
+                    // brokers down, a fenced or lost partition: keep the table as it is and try again
+                    LOG.warn("Reading '{}' failed, retrying in a second: {}", topic, e.toString());
+                    Thread.sleep(1_000);
+                    continue;
+                }
                 for (ConsumerRecord<String, byte[]> record : records) {
                     apply(record);
                 }
@@ -122,6 +138,8 @@ public final class MitigationSubscriber implements AutoCloseable {
             if (running) {
                 throw e;
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.error("Mitigation subscriber stopped: {}", e.toString());
             throw e;
@@ -195,7 +213,7 @@ public final class MitigationSubscriber implements AutoCloseable {
         try {
             table.apply(command);
             applied.increment();
-        } catch (EnforcementTable.RejectedCommandException e) {
+        } catch (EnforcementTable.RejectedCommandException | RuntimeException e) {
             LOG.warn("Skipped command {} ({} {} '{}') at {}-{}@{}: {}", LogText.bounded(command.getCommandId()),
                 command.getAction(), command.getScope(), LogText.bounded(command.getTarget()), record.topic(),
                 record.partition(), record.offset(), e.getMessage());

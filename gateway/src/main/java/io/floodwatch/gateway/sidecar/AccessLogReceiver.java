@@ -57,7 +57,11 @@ public final class AccessLogReceiver implements AutoCloseable {
                 }
                 continue;
             }
-            ingest.accept(packet.getData(), packet.getOffset(), packet.getLength());
+            try {
+                ingest.accept(packet.getData(), packet.getOffset(), packet.getLength());
+            } catch (RuntimeException e) {
+                LOG.warn("Access log line not handled: {}", e.toString());
+            }
         }
     }
 

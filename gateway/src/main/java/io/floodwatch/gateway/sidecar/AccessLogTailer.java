@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows a gateway's access-log file like {@code tail -F} (Envoy's file access log, or nginx writing to a file):
- * starts at the end, hands each complete new line to an {@link AccessLogIngest}, and starts over from the beginning
- * when the file is rotated (replaced by a new file) or truncated. A line longer than the buffer is skipped.
+ * starts at the end, hands each complete new line to an {@link AccessLogIngest}, and once the file is rotated
+ * (replaced by a new file) or truncated, reads what is left of the old one, then the new one from its beginning. A
+ * line longer than the buffer is skipped.
  */
 public final class AccessLogTailer implements AutoCloseable {
 
@@ -31,6 +32,7 @@ public final class AccessLogTailer implements AutoCloseable {
     private final AccessLogIngest ingest;
     private final Thread thread;
     private final CountDownLatch following = new CountDownLatch(1);
+    private boolean skippingLongLine;
     private volatile boolean running = true;
 
     private AccessLogTailer(Path file, AccessLogIngest ingest) {
@@ -59,9 +61,11 @@ public final class AccessLogTailer implements AutoCloseable {
                 fromEnd = false;
                 following.countDown();
                 buffer.clear();
-                while (running && !replaced(identity, channel)) {
+                while (running) {
                     if (channel.read(buffer) > 0) {
                         drainLines(buffer);
+                    } else if (replaced(identity, channel)) {
+                        break;
                     } else {
                         Thread.sleep(POLL_MS);
                     }
@@ -98,25 +102,41 @@ public final class AccessLogTailer implements AutoCloseable {
         }
     }
 
-    /** Hands every complete line in the buffer over and keeps the incomplete rest. */
+    /**
+     * Hands every complete line in the buffer over and keeps the incomplete rest; a line longer than the buffer is
+     * skipped whole, up to its newline.
+     */
     private void drainLines(ByteBuffer buffer) {
         byte[] data = buffer.array();
         int start = 0;
         for (int i = 0; i < buffer.position(); i++) {
             if (data[i] == '\n') {
-                if (i > start) {
-                    ingest.accept(data, start, i - start);
+                if (skippingLongLine) {
+                    skippingLongLine = false;
+                } else if (i > start) {
+                    handOver(data, start, i - start);
                 }
                 start = i + 1;
             }
         }
         if (start == 0 && !buffer.hasRemaining()) {
-            LOG.warn("Skipped an access log line of more than {} bytes in {}", BUFFER, file);
+            if (!skippingLongLine) {
+                LOG.warn("Skipped an access log line of more than {} bytes in {}", BUFFER, file);
+            }
+            skippingLongLine = true;
             buffer.clear();
             return;
         }
         buffer.limit(buffer.position()).position(start);
         buffer.compact();
+    }
+
+    private void handOver(byte[] data, int offset, int length) {
+        try {
+            ingest.accept(data, offset, length);
+        } catch (RuntimeException e) {
+            LOG.warn("Access log line not handled: {}", e.toString());
+        }
     }
 
     private void sleep() {

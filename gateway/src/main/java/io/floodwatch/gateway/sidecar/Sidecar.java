@@ -34,10 +34,11 @@ public final class Sidecar implements AutoCloseable {
      * @param gateways gateways sharing endpoint THROTTLEs (each admits 1/gateways of the rate)
      * @param threads decision server threads
      * @param queue request events held while the brokers are unreachable
+     * @param kafka further Kafka client properties (security settings), for the producer and the consumer
      */
     public record Settings(String bootstrapServers, InetSocketAddress listen, InetSocketAddress syslog, Path accessLog,
                            String requestsTopic,
-                           String mitigationsTopic, int gateways, int threads, int queue) {
+                           String mitigationsTopic, int gateways, int threads, int queue, Map<String, Object> kafka) {
     }
 
     private final RequestEventPublisher publisher;
@@ -67,9 +68,9 @@ public final class Sidecar implements AutoCloseable {
     public static Sidecar start(Settings settings) {
         EnforcementTable table = new EnforcementTable(1.0 / settings.gateways(), System::currentTimeMillis);
         RequestEventPublisher publisher = RequestEventPublisher.create(settings.bootstrapServers(), settings.requestsTopic(),
-            settings.queue(), Map.of());
+            settings.queue(), settings.kafka());
         MitigationSubscriber subscriber = MitigationSubscriber.start(settings.bootstrapServers(), settings.mitigationsTopic(),
-            table, Map.of());
+            table, settings.kafka());
         AccessLogIngest ingest = new AccessLogIngest(publisher);
         AccessLogTailer tailer = settings.accessLog() == null ? null : AccessLogTailer.start(settings.accessLog(), ingest);
         AccessLogReceiver receiver = null;
@@ -78,7 +79,7 @@ public final class Sidecar implements AutoCloseable {
             if (settings.syslog() != null) {
                 receiver = AccessLogReceiver.start(settings.syslog(), ingest);
             }
-            server = DecisionServer.start(settings.listen(), settings.threads(), table, subscriber::caughtUp,
+            server = DecisionServer.start(settings.listen(), settings.threads(), table, subscriber::healthy,
                 () -> Map.of("requestEvents", publisher.counts(),
                     "accessLogLines", Map.of("received", ingest.received(), "malformed", ingest.malformed()),
                     "undecodableCommands", subscriber.undecodable(),

@@ -2,6 +2,8 @@ package io.floodwatch.gateway.sidecar;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -50,6 +52,10 @@ public final class SidecarCommand implements Callable<Integer> {
         description = "Request events held while the brokers are unreachable; beyond, dropped and counted (default: ${DEFAULT-VALUE}).")
     int queue;
 
+    @Option(names = {"-X", "--kafka"}, paramLabel = "KEY=VALUE",
+        description = "A Kafka client property for the producer and the consumer, e.g. -X security.protocol=SSL.")
+    Map<String, String> kafka = new HashMap<>();
+
     @Override
     public Integer call() throws Exception {
         if (gateways < 1 || threads < 1 || queue < 1) {
@@ -57,7 +63,7 @@ public final class SidecarCommand implements Callable<Integer> {
         }
         InetSocketAddress syslogAddress = "off".equalsIgnoreCase(syslog) ? null : new HostPortConverter().convert(syslog);
         Sidecar.Settings settings = new Sidecar.Settings(bootstrapServers, listen, syslogAddress, accessLog, requestsTopic,
-            mitigationsTopic, gateways, threads, queue);
+            mitigationsTopic, gateways, threads, queue, Map.copyOf(kafka));
         CountDownLatch stop = new CountDownLatch(1);
         try (Sidecar sidecar = Sidecar.start(settings)) {
             System.out.println("Floodwatch sidecar on http://" + hostPort(sidecar.address()) + " (nginx: /nginx/authz, Envoy: "

@@ -108,7 +108,7 @@ public final class RequestEventJson implements Deserializer<RequestEvent> {
             String text = parser.getText();
             try {
                 return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
-            } catch (DateTimeException e) {
+            } catch (DateTimeException | ArithmeticException e) {
                 throw new InvalidEventException("field 'timestamp' is neither epoch milliseconds nor ISO-8601 with offset: '"
                     + InvalidEventException.excerpt(text) + "'");
             }

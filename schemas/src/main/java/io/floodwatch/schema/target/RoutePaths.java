@@ -1,5 +1,7 @@
 package io.floodwatch.schema.target;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Set;
 
 /**
@@ -47,6 +49,10 @@ public final class RoutePaths {
         if (fragment >= 0 && fragment < end) {
             end = fragment;
         }
+        if (needsCanonicalForm(path, end)) {
+            path = canonical(path, end);
+            end = path.length();
+        }
         StringBuilder template = new StringBuilder(Math.min(end, 128) + 8);
         int segments = 0;
         int start = 0;
@@ -68,6 +74,55 @@ public final class RoutePaths {
             template.append('/');
         }
         return template.toString();
+    }
+
+    private static boolean needsCanonicalForm(String path, int end) {
+        int percent = path.indexOf('%');
+        int dot = path.indexOf("/.");
+        return (percent >= 0 && percent < end) || (dot >= 0 && dot < end);
+    }
+
+    /**
+     * The path as a server resolves it, so that one resource has one route whatever spelling a client uses to dodge
+     * a command: percent-encoded unreserved characters decoded ({@code regist%65r} is {@code register}), other escapes
+     * kept (upper case), {@code .} segments dropped and {@code ..} segments resolved (never above the root).
+     */
+    private static String canonical(String path, int end) {
+        StringBuilder decoded = new StringBuilder(end);
+        for (int i = 0; i < end; i++) {
+            char c = path.charAt(i);
+            if (c == '%' && i + 2 < end && hex(path.charAt(i + 1)) >= 0 && hex(path.charAt(i + 2)) >= 0) {
+                char value = (char) (hex(path.charAt(i + 1)) * 16 + hex(path.charAt(i + 2)));
+                if (unreserved(value)) {
+                    decoded.append(value);
+                } else {
+                    decoded.append('%').append(Character.toUpperCase(path.charAt(i + 1))).append(Character.toUpperCase(path.charAt(i + 2)));
+                }
+                i += 2;
+            } else {
+                decoded.append(c);
+            }
+        }
+        Deque<String> segments = new ArrayDeque<>();
+        for (String segment : decoded.toString().split("/")) {
+            if (segment.isEmpty() || segment.equals(".")) {
+                continue;
+            }
+            if (segment.equals("..")) {
+                segments.pollLast();
+            } else {
+                segments.addLast(segment);
+            }
+        }
+        return "/" + String.join("/", segments);
+    }
+
+    private static int hex(char c) {
+        return Character.digit(c, 16);
+    }
+
+    private static boolean unreserved(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
     }
 
     private static void appendSegment(StringBuilder template, String path, int start, int end) {

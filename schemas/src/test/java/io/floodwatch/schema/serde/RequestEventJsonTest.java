@@ -161,4 +161,18 @@ class RequestEventJsonTest {
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
+
+    @Test
+    void shouldRejectWithAReasonWhenTheTimestampIsBeyondEpochMilliseconds() {
+        // Given an ISO-8601 time that parses but does not fit in a long of milliseconds
+        byte[] json = ("{\"timestamp\": \"+999999999-12-31T23:59:59Z\", \"sourceIp\": \"203.0.113.7\", "
+            + "\"method\": \"GET\", \"path\": \"/\", \"status\": 200}").getBytes(StandardCharsets.UTF_8);
+
+        // When
+        InvalidEventException e = assertThrows(InvalidEventException.class,
+            () -> RequestEventJson.parse(json));
+
+        // Then
+        assertTrue(e.getMessage().contains("timestamp"), e.getMessage());
+    }
 }

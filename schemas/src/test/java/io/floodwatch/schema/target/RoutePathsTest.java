@@ -91,4 +91,22 @@ class RoutePathsTest {
         assertEquals("OTHER /dav/{id}", route);
         assertEquals("POST /api/v1/auth/register", RoutePaths.route("POST", "/api/v1/auth/register?x=1"));
     }
+
+    @ParameterizedTest
+    @CsvSource({
+        "/api/v1/auth/./register,              /api/v1/auth/register",
+        "/api/v1/auth/regist%65r,              /api/v1/auth/register",
+        "/api/v1/x/../auth/%72egister?a=b,     /api/v1/auth/register",
+        "/../../api/v1/auth//register,         /api/v1/auth/register",
+        "/api/v1/auth/re%2Fgister,             /api/v1/auth/{id}"
+    })
+    void shouldNameTheRouteTheServerResolvesWhenAClientSpellsThePathAnotherWay(String spelled, String template) {
+        // Given a path spelled to dodge an endpoint command
+
+        // When
+        String route = RoutePaths.template(spelled);
+
+        // Then
+        assertEquals(template, route);
+    }
 }
