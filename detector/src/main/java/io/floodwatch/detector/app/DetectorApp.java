@@ -123,6 +123,7 @@ public final class DetectorApp implements AutoCloseable {
             : null;
         String bootstrap = broker != null ? broker.bootstrapServers() : config.getString(FloodwatchConfig.BOOTSTRAP_SERVERS_CONFIG);
         QueryServer http = null;
+        DetectorApp started = null;
         try {
             out.println("Kafka broker: " + bootstrap + (broker != null ? " (embedded, data in " + broker.logDir() + ")" : ""));
             Topics topics = Topics.from(config);
@@ -139,6 +140,7 @@ public final class DetectorApp implements AutoCloseable {
             }
             KafkaStreams streams = new KafkaStreams(topology, props);
             DetectorApp app = new DetectorApp(broker, streams, bootstrap, floodwatch.rules(), http);
+            started = app;
             streams.setUncaughtExceptionHandler(exception -> {
                 LOG.error("Stream thread failed; replacing it", exception);
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -160,6 +162,10 @@ public final class DetectorApp implements AutoCloseable {
                 + topics.mitigations().name() + "). Ctrl-C stops it.");
             return app;
         } catch (RuntimeException | InterruptedException e) {
+            if (started != null) {
+                started.close();
+                throw e;
+            }
             if (http != null) {
                 http.close();
             }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import io.floodwatch.schema.RequestEvent;
 import io.floodwatch.schema.serde.InvalidEventException;
+import io.floodwatch.schema.serde.RequestEventJson;
 
 class AccessLogLinesTest {
 
@@ -47,5 +48,20 @@ class AccessLogLinesTest {
         assertEquals("no JSON object in the line", none.getMessage());
         assertTrue(missing.getMessage().contains("sourceIp"), missing.getMessage());
         assertTrue(cut.getMessage().contains("JSON"), cut.getMessage());
+    }
+
+    @Test
+    void shouldCutTheTextAndKeepTheEventWhenAClientPadsItsUserAgent() {
+        // Given a user agent padded far beyond the contract's limit
+        String padded = "x".repeat(RequestEventJson.MAX_STRING * 3);
+        String line = "{\"timestamp\":1796180000123,\"sourceIp\":\"203.0.113.7\",\"method\":\"GET\",\"path\":\"/\","
+            + "\"status\":200,\"userAgent\":\"" + padded + "\"}";
+
+        // When
+        RequestEvent event = AccessLogLines.parse(line);
+
+        // Then
+        assertEquals("203.0.113.7", event.getSourceIp());
+        assertEquals(RequestEventJson.MAX_STRING, event.getUserAgent().length());
     }
 }
