@@ -8,7 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -42,10 +41,7 @@ class ControlRulesIntegrationTest {
     void shouldKeepAcceptedRuleChangesAndIgnoreRejectedOnesWhenTheDetectorRestarts() throws Exception {
         try (TestBroker broker = TestBroker.start(dir.resolve("broker"))) {
             // Given a running detector
-            Map<String, Object> settings = new HashMap<>();
-            settings.put(FloodwatchConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-            settings.put(FloodwatchConfig.DATA_DIR_CONFIG, dir.resolve("detector").toString());
-            settings.put(FloodwatchConfig.HTTP_LISTEN_CONFIG, "127.0.0.1:0");
+            Map<String, Object> settings = broker.detectorSettings(dir.resolve("detector"));
             FloodwatchConfig config = new FloodwatchConfig(settings);
             PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
 

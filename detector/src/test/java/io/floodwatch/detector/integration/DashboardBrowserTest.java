@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -67,10 +66,7 @@ class DashboardBrowserTest {
             Assumptions.abort("chromium or chromium-driver not installed (apt-get install -y chromium chromium-driver)");
         }
         try (TestBroker broker = TestBroker.start(dir.resolve("broker"))) {
-            Map<String, Object> settings = new HashMap<>();
-            settings.put(FloodwatchConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-            settings.put(FloodwatchConfig.DATA_DIR_CONFIG, dir.resolve("detector").toString());
-            settings.put(FloodwatchConfig.HTTP_LISTEN_CONFIG, "127.0.0.1:0");
+            Map<String, Object> settings = broker.detectorSettings(dir.resolve("detector"));
             try (DetectorApp detector = DetectorApp.start(new FloodwatchConfig(settings), new PrintStream(new ByteArrayOutputStream()))) {
                 ChromeDriver browser = browser();
                 try {

@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -78,10 +77,7 @@ class DetectorIntegrationTest {
     @BeforeAll
     static void startDetectorAndPublish() throws Exception {
         broker = TestBroker.start(dir);
-        Map<String, Object> settings = new HashMap<>();
-        settings.put(FloodwatchConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        settings.put(FloodwatchConfig.DATA_DIR_CONFIG, dir.resolve("detector").toString());
-        settings.put(FloodwatchConfig.HTTP_LISTEN_CONFIG, "127.0.0.1:0");
+        Map<String, Object> settings = broker.detectorSettings(dir.resolve("detector"));
         settings.put(FloodwatchConfig.BASELINE_MIN_WINDOWS_CONFIG, 3);
         settings.put(FloodwatchConfig.REGISTRATION_MIN_REQUESTS_CONFIG, 20L);
         detector = DetectorApp.start(new FloodwatchConfig(settings), new PrintStream(new ByteArrayOutputStream()));

@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -77,10 +76,7 @@ class NginxEndToEndTest {
         }
         try (TestBroker broker = TestBroker.start(dir.resolve("broker"))) {
             // Given the detector, the sidecar, and nginx in front of an upstream
-            Map<String, Object> settings = new HashMap<>();
-            settings.put(FloodwatchConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-            settings.put(FloodwatchConfig.DATA_DIR_CONFIG, dir.resolve("detector").toString());
-            settings.put(FloodwatchConfig.HTTP_LISTEN_CONFIG, "127.0.0.1:0");
+            Map<String, Object> settings = broker.detectorSettings(dir.resolve("detector"));
             try (DetectorApp detector = DetectorApp.start(new FloodwatchConfig(settings), new PrintStream(new ByteArrayOutputStream()));
                  Sidecar sidecar = Sidecar.start(new Sidecar.Settings(broker.bootstrapServers(), new InetSocketAddress("127.0.0.1", 0),
                      new InetSocketAddress("127.0.0.1", 0), null, "requests", "mitigations", 1, 8, 100_000, Map.of()))) {

@@ -10,7 +10,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -53,10 +52,7 @@ class OperatorCommandsIntegrationTest {
     @Test
     void shouldLiftNowAndChangeRulesWithConfirmationWhenAnOperatorAsks() throws Exception {
         try (TestBroker broker = TestBroker.start(dir.resolve("broker"))) {
-            Map<String, Object> settings = new HashMap<>();
-            settings.put(FloodwatchConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-            settings.put(FloodwatchConfig.DATA_DIR_CONFIG, dir.resolve("detector").toString());
-            settings.put(FloodwatchConfig.HTTP_LISTEN_CONFIG, "127.0.0.1:0");
+            Map<String, Object> settings = broker.detectorSettings(dir.resolve("detector"));
             try (DetectorApp detector = DetectorApp.start(new FloodwatchConfig(settings), new PrintStream(new ByteArrayOutputStream()))) {
                 // Given a source blocked for flooding
                 long now = System.currentTimeMillis();

@@ -13,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -87,10 +86,7 @@ class QueryFanOutIntegrationTest {
     }
 
     private FloodwatchConfig config(TestBroker broker, String name) {
-        Map<String, Object> settings = new HashMap<>();
-        settings.put(FloodwatchConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        settings.put(FloodwatchConfig.DATA_DIR_CONFIG, dir.resolve(name).toString());
-        settings.put(FloodwatchConfig.HTTP_LISTEN_CONFIG, "127.0.0.1:0");
+        Map<String, Object> settings = broker.detectorSettings(dir.resolve(name));
         settings.put(FloodwatchConfig.STREAM_THREADS_CONFIG, 1);
         return new FloodwatchConfig(settings);
     }

@@ -3,6 +3,7 @@ package io.floodwatch.detector.testing;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,6 +14,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import io.floodwatch.detector.broker.EmbeddedKafkaBroker;
+import io.floodwatch.detector.config.FloodwatchConfig;
 
 /** A real embedded broker for integration tests, with helpers to read topics from the beginning. */
 public final class TestBroker implements AutoCloseable {
@@ -26,6 +28,18 @@ public final class TestBroker implements AutoCloseable {
     /** Starts a broker on a free port with its data under {@code dir}. */
     public static TestBroker start(Path dir) {
         return new TestBroker(EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0));
+    }
+
+    /**
+     * Settings of a detector on this broker: its state under {@code dataDir}, its HTTP surface on a free port. A
+     * mutable map, for tests to add to.
+     */
+    public Map<String, Object> detectorSettings(Path dataDir) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(FloodwatchConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        settings.put(FloodwatchConfig.DATA_DIR_CONFIG, dataDir.toString());
+        settings.put(FloodwatchConfig.HTTP_LISTEN_CONFIG, "127.0.0.1:0");
+        return settings;
     }
 
     /** Bootstrap address. */
