@@ -17,8 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import org.apache.kafka.streams.KafkaStreams;
@@ -52,6 +56,8 @@ public final class QueryServer implements AutoCloseable {
     private static final TypeReference<List<Map<String, Object>>> LIST = new TypeReference<>() { };
     private static final Duration PEER_TIMEOUT = Duration.ofSeconds(1);
     private static final int MAX_LIMIT = 500;
+    private static final int QUERY_THREADS = 4;
+    private static final int QUERY_QUEUE = 64;
     private static final Map<String, String> ASSETS = Map.of(
         "index.html", "text/html; charset=utf-8",
         "dashboard.js", "text/javascript; charset=utf-8",
@@ -61,6 +67,7 @@ public final class QueryServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
+    private final ThreadPoolExecutor queries;
     private final HttpClient peers = HttpClient.newBuilder().connectTimeout(PEER_TIMEOUT).build();
     private volatile Sources sources;
 
@@ -81,12 +88,18 @@ public final class QueryServer implements AutoCloseable {
     private QueryServer(HttpServer server, ExecutorService executor) {
         this.server = server;
         this.executor = executor;
+        this.queries = new ThreadPoolExecutor(QUERY_THREADS, QUERY_THREADS, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(QUERY_QUEUE), runnable -> {
+                Thread thread = new Thread(runnable, "floodwatch-query");
+                thread.setDaemon(true);
+                return thread;
+            });
     }
 
     /** Binds the address (port 0 for any free port); requests get 503 until {@link #serve} is called. */
     public static QueryServer bind(InetSocketAddress address) throws IOException {
         HttpServer server = HttpServer.create(address, 128);
-        ExecutorService executor = Executors.newFixedThreadPool(8, runnable -> {
+        ExecutorService executor = Executors.newFixedThreadPool(4, runnable -> {
             Thread thread = new Thread(runnable, "floodwatch-http");
             thread.setDaemon(true);
             return thread;
@@ -108,7 +121,34 @@ public final class QueryServer implements AutoCloseable {
         this.sources = sources;
     }
 
+    /**
+     * Probes, metrics and the page's files are answered on the server's threads; API queries (store scans, peer
+     * fan-out) on a bounded pool of their own, so that a burst of queries never delays a probe past its timeout. When
+     * that pool is full, a query gets 503 at once.
+     */
     private void handle(HttpExchange exchange) throws IOException {
+        if (!exchange.getRequestURI().getPath().startsWith("/api/")) {
+            answer(exchange);
+            return;
+        }
+        try {
+            queries.execute(() -> {
+                try {
+                    answer(exchange);
+                } catch (IOException e) {
+                    LOG.debug("Query answer not sent: {}", e.toString());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            try {
+                json(exchange, 503, Map.of("error", "too many queries at once; retry shortly"));
+            } finally {
+                exchange.close();
+            }
+        }
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
         try {
             String path = exchange.getRequestURI().getPath();
             if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
@@ -260,5 +300,6 @@ public final class QueryServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        queries.shutdownNow();
     }
 }
