@@ -39,8 +39,9 @@ final class CommandsCommand implements Callable<Integer> {
     @Option(names = {"-f", "--follow"}, description = "Keep printing new commands until interrupted.")
     boolean follow;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "How long to wait for the broker (default ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
+    @Mixin
+
+    BrokerTimeout timeout;
 
     @Spec
     CommandSpec spec;
@@ -50,7 +51,7 @@ final class CommandsCommand implements Callable<Integer> {
         FloodwatchConfig config = options.load();
         String bootstrap = TopicAccess.bootstrap(config);
         String topic = config.getString(FloodwatchConfig.TOPIC_MITIGATIONS_CONFIG);
-        List<TopicPartition> partitions = TopicAccess.partitions(config, bootstrap, topic, timeoutSeconds);
+        List<TopicPartition> partitions = TopicAccess.partitions(config, bootstrap, topic, timeout.seconds);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         AvroSerde<MitigationCommand> serde = AvroSerde.of(MitigationCommand.class);
@@ -69,7 +70,7 @@ final class CommandsCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(timeoutSeconds));
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(timeout.seconds));
             try {
                 while (!stopping.get()) {
                     for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {

@@ -15,7 +15,6 @@ import io.floodwatch.detector.control.RuleBook;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -74,8 +73,9 @@ final class RulesCommand {
         @Mixin
         ConfigOptions options;
 
-        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "How long to wait for the broker (default ${DEFAULT-VALUE}).")
-        int timeoutSeconds;
+        @Mixin
+
+        BrokerTimeout timeout;
 
         @Spec
         CommandSpec spec;
@@ -83,7 +83,7 @@ final class RulesCommand {
         @Override
         public Integer call() throws Exception {
             FloodwatchConfig startup = options.load();
-            Replay replay = replay(startup, TopicAccess.bootstrap(startup), timeoutSeconds);
+            Replay replay = replay(startup, TopicAccess.bootstrap(startup), timeout.seconds);
             FloodwatchConfig now = replay.book().config();
             PrintWriter out = spec.commandLine().getOut();
             for (Map.Entry<String, List<String>> rule : new TreeMap<>(RuleBook.RULE_SETTINGS).entrySet()) {
@@ -116,8 +116,9 @@ final class RulesCommand {
                 + "'null' returns the rule to its start-up configuration.")
         String json;
 
-        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "How long to wait for the broker (default ${DEFAULT-VALUE}).")
-        int timeoutSeconds;
+        @Mixin
+
+        BrokerTimeout timeout;
 
         @Spec
         CommandSpec spec;
@@ -126,14 +127,14 @@ final class RulesCommand {
         public Integer call() throws Exception {
             FloodwatchConfig startup = options.load();
             String bootstrap = TopicAccess.bootstrap(startup);
-            Replay replay = replay(startup, bootstrap, timeoutSeconds);
+            Replay replay = replay(startup, bootstrap, timeout.seconds);
             String value = "null".equals(json.trim()) ? null : json;
             RuleBook.Outcome outcome = replay.book().apply(rule, value);
             if (!outcome.accepted()) {
                 throw new CliException("rejected, nothing sent: " + outcome.rejection());
             }
             TopicAccess.send(startup, bootstrap, startup.getString(FloodwatchConfig.TOPIC_DETECTOR_CONTROL_CONFIG), rule, value,
-                timeoutSeconds);
+                timeout.seconds);
             FloodwatchConfig before = replay.book().config();
             FloodwatchConfig after = outcome.book().config();
             PrintWriter out = spec.commandLine().getOut();
