@@ -127,9 +127,9 @@ public final class DetectorApp implements AutoCloseable {
         try {
             out.println("Kafka broker: " + bootstrap + (broker != null ? " (embedded, data in " + broker.logDir() + ")" : ""));
             Topics topics = Topics.from(config);
-            provision(config, topics, bootstrap);
+            int requestsPartitions = provision(config, topics, bootstrap);
             PrometheusMeterRegistry registry = DetectorMetrics.registry();
-            FloodwatchTopology floodwatch = new FloodwatchTopology(config, topics, new DetectorMeters(registry));
+            FloodwatchTopology floodwatch = new FloodwatchTopology(config, topics, new DetectorMeters(registry), requestsPartitions);
             Topology topology = floodwatch.build();
             LOG.debug("Topology:\n{}", topology.describe());
             http = bindHttp(config, broker != null);
@@ -218,7 +218,8 @@ public final class DetectorApp implements AutoCloseable {
         stopped.countDown();
     }
 
-    private static void provision(FloodwatchConfig config, Topics topics, String bootstrap) throws InterruptedException {
+    /** Creates the missing topics; returns the partitions of {@code requests}. */
+    private static int provision(FloodwatchConfig config, Topics topics, String bootstrap) throws InterruptedException {
         Map<String, Object> adminProps = new HashMap<>();
         adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT_MS);
         adminProps.putAll(config.kafkaOverrides());
@@ -226,8 +227,12 @@ public final class DetectorApp implements AutoCloseable {
         long timeoutMs = Long.parseLong(String.valueOf(adminProps.get(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG)));
         try (Admin admin = Admin.create(adminProps)) {
             TopicProvisioner.ensureTopics(admin, config, topics, timeoutMs);
+            return admin.describeTopics(java.util.List.of(topics.requests().name())).allTopicNames()
+                .get(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS).get(topics.requests().name()).partitions().size();
         } catch (TimeoutException e) {
             throw new BrokerUnreachableException(bootstrap, timeoutMs);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("cannot describe topic " + topics.requests().name() + ": " + e.getCause().getMessage(), e.getCause());
         }
     }
 }

@@ -71,6 +71,11 @@ public final class FloodwatchConfig extends AbstractConfig {
     public static final String WINDOW_GRACE_CONFIG = "window.grace.ms";
     private static final String WINDOW_GRACE_DOC = "How late an event may arrive (event time) and still count in its window.";
 
+    public static final String WATERMARK_IDLE_CONFIG = "watermark.idle.ms";
+    private static final String WATERMARK_IDLE_DOC = "Wall-clock time without input after which a task says it is idle, so that it no longer holds back the watermark of the tasks downstream.";
+    public static final String WATERMARK_FORGET_CONFIG = "watermark.forget.ms";
+    private static final String WATERMARK_FORGET_DOC = "Wall-clock silence after which an upstream task that never said it was idle is forgotten by the watermark (a task removed by a topology change).";
+
     public static final String TIMESTAMP_MAX_FUTURE_CONFIG = "timestamp.max.future.ms";
     private static final String TIMESTAMP_MAX_FUTURE_DOC = "Events timestamped further than this ahead of the wall clock (gateway clock skew) go to the dead-letter topic.";
     public static final String TIMESTAMP_MAX_PAST_CONFIG = "timestamp.max.past.ms";
@@ -181,6 +186,8 @@ public final class FloodwatchConfig extends AbstractConfig {
         .define(COMMIT_INTERVAL_CONFIG, Type.LONG, 200L, Range.between(10, 60_000), Importance.MEDIUM, COMMIT_INTERVAL_DOC)
         .define(WINDOW_SIZE_CONFIG, Type.LONG, 10_000L, Range.between(1_000, 3_600_000), Importance.MEDIUM, WINDOW_SIZE_DOC)
         .define(WINDOW_GRACE_CONFIG, Type.LONG, 60_000L, Range.between(0, 3_600_000), Importance.MEDIUM, WINDOW_GRACE_DOC)
+        .define(WATERMARK_IDLE_CONFIG, Type.LONG, 5_000L, Range.between(100, 3_600_000), Importance.LOW, WATERMARK_IDLE_DOC)
+        .define(WATERMARK_FORGET_CONFIG, Type.LONG, 600_000L, Range.between(1_000, 86_400_000), Importance.LOW, WATERMARK_FORGET_DOC)
         .define(TIMESTAMP_MAX_FUTURE_CONFIG, Type.LONG, 60_000L, Range.atLeast(1_000), Importance.LOW, TIMESTAMP_MAX_FUTURE_DOC)
         .define(TIMESTAMP_MAX_PAST_CONFIG, Type.LONG, 86_400_000L, Range.atLeast(1_000), Importance.LOW, TIMESTAMP_MAX_PAST_DOC)
         .define(ROUTES_MAX_CONFIG, Type.INT, 500, Range.between(8, 100_000), Importance.MEDIUM, ROUTES_MAX_DOC)

@@ -19,7 +19,7 @@ import io.floodwatch.schema.serde.FloodwatchSchemas;
  * (4xx answers, scripted user agents, requests from heavy prefixes, requests from new sources). Pure logic over
  * {@link EndpointBaseline} values.
  *
- * <p>Updates of windows still open (stream time has not passed their end plus the grace period) are kept
+ * <p>Updates of windows still open (the watermark has not passed their end plus the grace period) are kept
  * apart, each with its latest count; a window is folded into the baseline only once it is closed, in window
  * order, so updates arriving out of order from different upstream tasks (a replay at full speed) are neither
  * lost nor learned twice. Rules compare an open window with a baseline that excludes it. Windows judged an
@@ -30,6 +30,12 @@ import io.floodwatch.schema.serde.FloodwatchSchemas;
 public final class BaselineModel {
 
     static final int MAX_GAP_WINDOWS = 60;
+    /**
+     * Open windows kept beyond the grace period: upstream tasks catching up on a backlog can be far apart, and a
+     * window is learned only once the slowest has passed it. Past this many (an hour of 10 s windows), the oldest
+     * is learned early.
+     */
+    static final int MAX_DRIFT_WINDOWS = 360;
     static final int MAX_REGIONS = 32;
     static final double MIN_REGION_SHARE = 0.001;
     static final int HOURS = 24;
@@ -57,7 +63,7 @@ public final class BaselineModel {
         this.alpha = alpha;
         this.windowSizeMs = windowSizeMs;
         this.graceMs = graceMs;
-        this.maxOpenWindows = (int) (graceMs / windowSizeMs) + 3;
+        this.maxOpenWindows = (int) (graceMs / windowSizeMs) + 3 + MAX_DRIFT_WINDOWS;
         this.heavyPrefixRequests = heavyPrefixRequests;
         this.minWindows = minWindows;
         this.warmupWindows = (warmupMs + windowSizeMs - 1) / windowSizeMs;
@@ -116,8 +122,8 @@ public final class BaselineModel {
     public record Observation(EndpointBaseline baseline, int foldedWindows, boolean stale) {
     }
 
-    /** Observes an update of a route's windowed aggregate at the given stream time. */
-    public Observation observe(EndpointBaseline current, EndpointRate rate, long streamTime) {
+    /** Observes an update of a route's windowed aggregate at the given watermark. */
+    public Observation observe(EndpointBaseline current, EndpointRate rate, long watermark) {
         EndpointBaseline baseline = current != null ? current : newBaseline(rate.getRoute());
         if (rate.getWindowStart() < baseline.getFoldedUntil()) {
             return new Observation(baseline, 0, true);
@@ -140,7 +146,7 @@ public final class BaselineModel {
         }
         EndpointBaseline.Builder builder = EndpointBaseline.newBuilder(baseline);
         int folded = 0;
-        while (!open.isEmpty() && (open.get(0).getStart() + windowSizeMs + graceMs <= streamTime || open.size() > maxOpenWindows)) {
+        while (!open.isEmpty() && (open.get(0).getStart() + windowSizeMs + graceMs <= watermark || open.size() > maxOpenWindows)) {
             fold(builder, open.remove(0));
             folded++;
         }

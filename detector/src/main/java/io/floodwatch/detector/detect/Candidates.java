@@ -8,10 +8,8 @@ import io.floodwatch.schema.MitigationCandidate;
 import io.floodwatch.schema.MitigationScope;
 import io.floodwatch.schema.target.TargetKeys;
 
-/** Builds {@link MitigationCandidate}s: a rule's request for a command, or a heartbeat. */
+/** Builds {@link MitigationCandidate}s: a rule's request for a command. */
 public final class Candidates {
-
-    private static final String HEARTBEAT = "heartbeat";
 
     private Candidates() {
     }
@@ -33,21 +31,6 @@ public final class Candidates {
             .setTtlMs(ttlMs)
             .setReason(reason)
             .setEvidence(evidence)
-            .build();
-    }
-
-    /** A record that carries nothing but stream time to every planner partition. */
-    public static MitigationCandidate heartbeat(long streamTime) {
-        return MitigationCandidate.newBuilder()
-            .setHeartbeat(true)
-            .setKey(HEARTBEAT)
-            .setRule(HEARTBEAT)
-            .setAction(MitigationAction.UNKNOWN)
-            .setScope(MitigationScope.UNKNOWN)
-            .setTarget(HEARTBEAT)
-            .setDetectedAt(streamTime)
-            .setTtlMs(0)
-            .setReason(HEARTBEAT)
             .build();
     }
 }

@@ -22,6 +22,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  *   <li>{@code floodwatch_endpoint_rates_out_total}: per-endpoint window updates published;</li>
  *   <li>{@code floodwatch_commands_total{action,mode}}: mitigation commands published;</li>
  *   <li>{@code floodwatch_anomalies_total{verdict,disposition}}: anomalies published;</li>
+ *   <li>{@code floodwatch_late_records_total{stage}} and {@code floodwatch_late_requests_total{stage}}: summaries that
+ *       reached a windowed stage after the watermark had closed their window, and the requests they carried (stage:
+ *       {@code endpoint-rates}, {@code source-rates});</li>
  *   <li>{@code floodwatch_detection_latency_seconds}: wall-clock time from the event time of the decision to the
  *       command's publication ({@code issuedAt - detectedAt}), which is how far the detector runs behind traffic.</li>
  * </ul>
@@ -35,6 +38,7 @@ public final class DetectorMeters {
     private final Map<MitigationAction, Map<MitigationMode, Counter>> commands = new EnumMap<>(MitigationAction.class);
     private final Map<String, Counter> anomalies = new ConcurrentHashMap<>();
     private final Timer detectionLatency;
+    private final Map<String, Counter[]> late = new ConcurrentHashMap<>();
 
     /** @param registry where the meters live */
     public DetectorMeters(MeterRegistry registry) {
@@ -82,6 +86,26 @@ public final class DetectorMeters {
         if (command.getAction() != MitigationAction.LIFT) {
             detectionLatency.record(Duration.ofMillis(Math.max(0, command.getIssuedAt() - command.getDetectedAt())));
         }
+    }
+
+    /** Counts one summary dropped as late by a windowed stage, with the requests it carried. */
+    public void late(String stage, long requests) {
+        Counter[] counters = lateCounters(stage);
+        counters[0].increment();
+        counters[1].increment(requests);
+    }
+
+    /** Registers the late-data counters of a stage at zero, so that they are scraped before anything is late. */
+    public void lateStage(String stage) {
+        lateCounters(stage);
+    }
+
+    private Counter[] lateCounters(String stage) {
+        return late.computeIfAbsent(stage, name -> new Counter[] {
+            Counter.builder("floodwatch.late.records").description("Summaries that reached a windowed stage after its window closed")
+                .tag("stage", name).register(registry),
+            Counter.builder("floodwatch.late.requests").description("Requests in summaries dropped as late")
+                .tag("stage", name).register(registry)});
     }
 
     /** Counts one anomaly. */

@@ -22,40 +22,55 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.floodwatch.detector.control.ControlRulesProcessor;
 import io.floodwatch.detector.control.LiveRules;
+import io.floodwatch.detector.watermark.UpstreamProgress;
 import io.floodwatch.schema.Anomaly;
 import io.floodwatch.schema.MitigationCandidate;
 import io.floodwatch.schema.MitigationCommand;
 import io.floodwatch.schema.MitigationState;
+import io.floodwatch.schema.StreamProgress;
 import io.floodwatch.schema.target.TargetKeys;
 import io.floodwatch.schema.text.LogText;
 
 /**
  * Mitigate: turns rules' candidates into commands, one target at a time, with {@link MitigationPolicy}:
  * issue (ENFORCE or DRY_RUN), hold back what is allowlisted or too broad, do not repeat, refresh before expiry,
- * upgrade, escalate repeat offenders, and LIFT once the condition is over (checked on a stream-time punctuation
- * every second, so a replay lifts at the same event times as live traffic).
+ * upgrade, escalate repeat offenders, and LIFT once the condition is over. Lifts follow the watermark, the event
+ * time every detecting task has reached ({@link StreamProgress} from each of them): quiet is measured against the
+ * slowest input, so a catch-up in which one task runs minutes ahead of another never lifts what the other's traffic
+ * still asks for, and a replay lifts at the same event times as live traffic. A candidate is judged at its own
+ * event time.
  *
- * <p>In: target key → {@link MitigationCandidate} (heartbeats only advance stream time). Out: target key →
- * {@link MitigationCommand} and {@link io.floodwatch.schema.Anomaly}. Store: {@value #STORE}, target key →
- * {@link MitigationState} (persistent, changelogged: a restart keeps the commands in force).
+ * <p>In: target key → {@link MitigationCandidate} (heartbeats of older versions are ignored) and upstream id →
+ * {@link StreamProgress}. Out: target key → {@link MitigationCommand} and {@link io.floodwatch.schema.Anomaly}.
+ * Stores: {@value #STORE}, target key → {@link MitigationState} (persistent, changelogged: a restart keeps the
+ * commands in force), and {@value #UPSTREAM_STORE}, the detecting tasks' progress.
  */
-public final class MitigationPlanner implements Processor<String, MitigationCandidate, String, SpecificRecord> {
+public final class MitigationPlanner implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
     /** Name of the store of commands in force. */
     public static final String STORE = "mitigations-in-force";
+    /** Name of the store of the detecting tasks' progress. */
+    public static final String UPSTREAM_STORE = "plan-mitigations-upstreams";
 
     private static final Logger LOG = LoggerFactory.getLogger(MitigationPlanner.class);
     private static final Duration LIFT_CHECK = Duration.ofSeconds(1);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final LiveRules.Derived<MitigationPolicy> live;
+    private final long forgetMs;
     private ProcessorContext<String, SpecificRecord> context;
+    private UpstreamProgress upstreams;
+    private long checkedAt = Long.MIN_VALUE;
     private KeyValueStore<String, MitigationState> inForce;
     private KeyValueStore<String, String> control;
 
-    /** @param live the command lifecycle in force */
-    public MitigationPlanner(LiveRules.Derived<MitigationPolicy> live) {
+    /**
+     * @param live the command lifecycle in force
+     * @param forgetMs wall-clock silence after which an upstream task no longer holds back the watermark
+     */
+    public MitigationPlanner(LiveRules.Derived<MitigationPolicy> live, long forgetMs) {
         this.live = live;
+        this.forgetMs = forgetMs;
     }
 
     @Override
@@ -63,8 +78,19 @@ public final class MitigationPlanner implements Processor<String, MitigationCand
         this.context = context;
         this.inForce = context.getStateStore(STORE);
         this.control = context.getStateStore(ControlRulesProcessor.STORE);
-        context.schedule(LIFT_CHECK, PunctuationType.STREAM_TIME, this::liftQuietTargets);
-        context.schedule(LIFT_CHECK, PunctuationType.WALL_CLOCK_TIME, wallClock -> liftOnRequest());
+        this.upstreams = new UpstreamProgress(context.getStateStore(UPSTREAM_STORE), forgetMs, context.currentSystemTimeMs());
+        context.schedule(LIFT_CHECK, PunctuationType.WALL_CLOCK_TIME, wallClock -> {
+            if (upstreams.forgetSilent(wallClock)) {
+                onWatermark();
+            }
+            liftOnRequest();
+        });
+    }
+
+    /** Event time now: the watermark, or stream time before any detecting task has reported. */
+    private long eventTime() {
+        long watermark = upstreams.watermark();
+        return watermark == Long.MIN_VALUE ? context.currentStreamTimeMs() : watermark;
     }
 
     /** Lifts the commands of this task's targets that an operator asked to lift ({@code floodwatch lift}). */
@@ -79,7 +105,7 @@ public final class MitigationPlanner implements Processor<String, MitigationCand
             if (state == null) {
                 continue;
             }
-            long now = context.currentStreamTimeMs();
+            long now = eventTime();
             MitigationPolicy.Decision decision = live.get().onOperatorLift(state, requestedAt(request.value), now,
                 context.currentSystemTimeMs());
             if (decision != null) {
@@ -97,14 +123,29 @@ public final class MitigationPlanner implements Processor<String, MitigationCand
     }
 
     @Override
-    public void process(Record<String, MitigationCandidate> record) {
-        MitigationCandidate candidate = record.value();
+    public void process(Record<String, SpecificRecord> record) {
+        if (record.value() instanceof StreamProgress progress) {
+            if (upstreams.report(progress, context.currentSystemTimeMs())) {
+                onWatermark();
+            }
+            return;
+        }
+        MitigationCandidate candidate = (MitigationCandidate) record.value();
         if (candidate.getHeartbeat()) {
             return;
         }
         String key = MitigationPolicy.stateKey(candidate);
-        long now = context.currentStreamTimeMs();
+        long now = record.timestamp();
         apply(key, live.get().onCandidate(inForce.get(key), candidate, now, context.currentSystemTimeMs()), now);
+    }
+
+    /** Checks for quiet targets each time the watermark has advanced by a second or more. */
+    private void onWatermark() {
+        long watermark = upstreams.watermark();
+        if (checkedAt == Long.MIN_VALUE || watermark - checkedAt >= LIFT_CHECK.toMillis()) {
+            checkedAt = watermark;
+            liftQuietTargets(watermark);
+        }
     }
 
     private void liftQuietTargets(long streamTime) {

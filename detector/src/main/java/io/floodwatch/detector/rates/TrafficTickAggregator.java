@@ -1,5 +1,6 @@
 package io.floodwatch.detector.rates;
 
+import java.time.Duration;
 import java.util.Set;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -20,6 +21,8 @@ import io.floodwatch.detector.control.LiveRules;
 import io.floodwatch.schema.EndpointTick;
 import io.floodwatch.schema.RequestEvent;
 import io.floodwatch.schema.SourceTick;
+import io.floodwatch.schema.StreamProgress;
+import io.floodwatch.detector.watermark.UpstreamProgress;
 import io.floodwatch.schema.target.TargetKeys;
 
 /**
@@ -29,15 +32,31 @@ import io.floodwatch.schema.target.TargetKeys;
  * {@code ip:<address>} / {@code prefix:<cidr>}). The {@code requests} topic is keyed by source IP, so all of a
  * source's events are already in one task.
  *
- * <p>In: {@code String} source IP → {@link RequestEvent}. Out: route or source key → {@link EndpointTick} or
- * {@link SourceTick}, timestamped inside their window. Stores: {@link CommitFlushedBuffer} (no data; commit hook) and
+ * <p>After the summaries of each commit it sends its progress, a {@link StreamProgress} to every partition of both
+ * tick topics: the event time up to which it has processed its input. Its input is its partition of
+ * {@code requests} (gateways) and of the re-keyed JSON events, into which every JSON task writes at its own pace; so
+ * its progress is the minimum of its own partition's event time and the progress each JSON task reports (idle
+ * inputs aside), and the windows downstream close on the slowest task's progress, never on the fastest one's.
+ *
+ * <p>In: {@code String} source IP → {@link RequestEvent}, and {@link StreamProgress} of JSON tasks. Out: route or
+ * source key → {@link EndpointTick} or {@link SourceTick}, timestamped inside their window, and
+ * {@value #ENDPOINT_PROGRESS_KEY} / {@value #SOURCE_PROGRESS_KEY} → {@link StreamProgress}. Stores:
+ * {@link CommitFlushedBuffer} (no data; commit hook), {@value #UPSTREAM_STORE} (the progress of its inputs) and
  * {@value SourceMemorySnapshots#STORE}, the task's memory of sources seen, saved every five minutes of wall-clock
  * time and read back when the task starts.
  */
-public final class TrafficTickAggregator implements Processor<String, RequestEvent, String, SpecificRecord> {
+public final class TrafficTickAggregator implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
     /** Name of the commit hook store. */
     public static final String BUFFER_STORE = "traffic-tick-buffer";
+    /** Name of the store of the inputs' progress. */
+    public static final String UPSTREAM_STORE = "traffic-tick-upstreams";
+    /** Key of the progress records bound for the endpoint ticks. */
+    public static final String ENDPOINT_PROGRESS_KEY = "progress:endpoint-ticks";
+    /** Key of the progress records bound for the source ticks. */
+    public static final String SOURCE_PROGRESS_KEY = "progress:source-ticks";
+    /** Stage name in the upstream ids of progress records. */
+    public static final String STAGE = "traffic-ticks";
 
     private static final int IDLE_ROUTE_WINDOWS = 30;
     private static final double SOURCE_MEMORY_FPP = 0.01;
@@ -54,12 +73,28 @@ public final class TrafficTickAggregator implements Processor<String, RequestEve
     private RouteNormalizer routes;
     private String sourceTopic;
     private long tickStart = Long.MIN_VALUE;
+    private final String requestsTopic;
+    private final long idleMs;
+    private final long forgetMs;
+    private UpstreamProgress upstreams;
+    private String upstream;
+    private String ownInput;
+    private long ownProgress = Long.MIN_VALUE;
+    private long ownReported = Long.MIN_VALUE;
+    private boolean ownSeen;
+    private boolean ownIdle;
+    private long ownInputAt;
+    private long sentWatermark = Long.MIN_VALUE;
+    private boolean sentIdle;
 
     private TrafficTickAggregator(FloodwatchConfig config, LiveRules rules) {
         this.config = config;
         this.floors = new LiveRules.Derived<>(rules, book -> settings(book.config()));
         this.windowSizeMs = config.getLong(FloodwatchConfig.WINDOW_SIZE_CONFIG);
         this.maxTickSpanMs = Math.max(windowSizeMs, config.getLong(FloodwatchConfig.WINDOW_GRACE_CONFIG) / 2);
+        this.requestsTopic = config.getString(FloodwatchConfig.TOPIC_REQUESTS_CONFIG);
+        this.idleMs = config.getLong(FloodwatchConfig.WATERMARK_IDLE_CONFIG);
+        this.forgetMs = config.getLong(FloodwatchConfig.WATERMARK_FORGET_CONFIG);
     }
 
     /**
@@ -68,16 +103,17 @@ public final class TrafficTickAggregator implements Processor<String, RequestEve
      * @param config start-up configuration (sizes)
      * @param rules the rules in force, whose limits set the reporting floors
      */
-    public static ProcessorSupplier<String, RequestEvent, String, SpecificRecord> supplier(FloodwatchConfig config, LiveRules rules) {
+    public static ProcessorSupplier<String, SpecificRecord, String, SpecificRecord> supplier(FloodwatchConfig config, LiveRules rules) {
         return new ProcessorSupplier<>() {
             @Override
-            public Processor<String, RequestEvent, String, SpecificRecord> get() {
+            public Processor<String, SpecificRecord, String, SpecificRecord> get() {
                 return new TrafficTickAggregator(config, rules);
             }
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(CommitFlushedBuffer.builder(BUFFER_STORE), SourceMemorySnapshots.builder());
+                return Set.of(CommitFlushedBuffer.builder(BUFFER_STORE), SourceMemorySnapshots.builder(),
+                    UpstreamProgress.storeBuilder(UPSTREAM_STORE));
             }
         };
     }
@@ -94,14 +130,29 @@ public final class TrafficTickAggregator implements Processor<String, RequestEve
         context.schedule(SNAPSHOT_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> snapshots.save(memory));
         this.tick = new TrafficTick(settings(config), memory);
         this.routes = new RouteNormalizer(config.getInt(FloodwatchConfig.ROUTES_MAX_CONFIG));
+        this.upstreams = new UpstreamProgress(context.getStateStore(UPSTREAM_STORE), forgetMs, context.currentSystemTimeMs());
+        this.upstream = STAGE + "/" + context.taskId();
+        this.ownInput = requestsTopic + "/" + context.taskId().partition();
+        this.ownInputAt = context.currentSystemTimeMs();
         CommitFlushedBuffer buffer = context.getStateStore(BUFFER_STORE);
         buffer.bind(this::emit, tick::clear);
+        long interval = config.getLong(FloodwatchConfig.COMMIT_INTERVAL_CONFIG);
+        context.schedule(Duration.ofMillis(Math.max(100, interval)), PunctuationType.WALL_CLOCK_TIME, this::checkIdle);
     }
 
     @Override
-    public void process(Record<String, RequestEvent> record) {
-        RequestEvent event = record.value();
+    public void process(Record<String, SpecificRecord> record) {
+        if (record.value() instanceof StreamProgress progress) {
+            upstreams.report(progress, context.currentSystemTimeMs());
+            return;
+        }
+        RequestEvent event = (RequestEvent) record.value();
         long timestamp = record.timestamp();
+        String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
+        if (topic.equals(requestsTopic)) {
+            ownProgress = Math.max(ownProgress, timestamp);
+            ownSeen = true;
+        }
         if (tickStart == Long.MIN_VALUE) {
             tickStart = timestamp;
         } else if (timestamp - tickStart >= maxTickSpanMs) {
@@ -114,13 +165,64 @@ public final class TrafficTickAggregator implements Processor<String, RequestEve
         Route route = routes.route(event.getMethod(), event.getPath(), tick.windowStart(timestamp));
         tick.add(event, route, timestamp);
         if (sourceTopic == null) {
-            sourceTopic = context.recordMetadata().map(m -> m.topic()).orElse("");
+            sourceTopic = topic;
         }
+    }
+
+    /**
+     * Every commit interval (wall clock): notes whether this task's own partition still has input, and when nothing
+     * waits to be emitted, sends a change of progress right away (an idle task commits nothing, so {@link #emit}
+     * would not run).
+     */
+    private void checkIdle(long now) {
+        if (ownSeen) {
+            ownInputAt = now;
+            ownSeen = false;
+        }
+        boolean idle = now - ownInputAt > idleMs;
+        if (idle != ownIdle && ownReported != Long.MIN_VALUE) {
+            ownIdle = idle;
+            upstreams.report(ownReport(), now);
+        }
+        upstreams.forgetSilent(now);
+        if (tick.isEmpty()) {
+            forwardProgress(progressTimestamp());
+        }
+    }
+
+    private StreamProgress ownReport() {
+        return StreamProgress.newBuilder().setUpstream(ownInput).setWatermark(ownReported).setIdle(ownIdle).build();
+    }
+
+    private long progressTimestamp() {
+        return Math.max(0, upstreams.watermark());
+    }
+
+    /** Sends this task's progress to both tick topics if it changed; only once everything it covers was forwarded. */
+    private void forwardProgress(long timestamp) {
+        long watermark = upstreams.watermark();
+        boolean idle = upstreams.allIdle();
+        if (watermark == Long.MIN_VALUE || (watermark == sentWatermark && idle == sentIdle)) {
+            return;
+        }
+        StreamProgress progress = StreamProgress.newBuilder().setUpstream(upstream).setWatermark(watermark).setIdle(idle).build();
+        context.forward(new Record<>(ENDPOINT_PROGRESS_KEY, progress, timestamp));
+        context.forward(new Record<>(SOURCE_PROGRESS_KEY, progress, timestamp));
+        sentWatermark = watermark;
+        sentIdle = idle;
     }
 
     private void emit() {
         tickStart = Long.MIN_VALUE;
+        if (ownProgress > ownReported) {
+            ownIdle = false;
+            ownReported = ownProgress;
+            upstreams.report(ownReport(), context.currentSystemTimeMs());
+        }
         if (tick.isEmpty()) {
+            if (upstreams.watermark() != sentWatermark) {
+                withRecordContext(() -> forwardProgress(progressTimestamp()));
+            }
             return;
         }
         long streamTime = context.currentStreamTimeMs();
@@ -128,11 +230,7 @@ public final class TrafficTickAggregator implements Processor<String, RequestEve
         tick.useFloors(floors.get());
         TrafficTick.Summaries summaries = tick.drain(oldestKept);
         routes.evictIdle(tick.windowStart(streamTime) - windowSizeMs * IDLE_ROUTE_WINDOWS);
-        ProcessorNode<?, ?, ?, ?> previousNode = internal.currentNode();
-        ProcessorRecordContext previousContext = internal.recordContext();
-        internal.setCurrentNode(node);
-        internal.setRecordContext(new ProcessorRecordContext(streamTime, -1, -1, sourceTopic, new RecordHeaders()));
-        try {
+        withRecordContext(() -> {
             for (EndpointTick endpoint : summaries.endpoints()) {
                 context.forward(new Record<>(endpoint.getRoute(), endpoint,
                     timestampIn(endpoint.getWindowStart(), summaries.maxTimestamp())));
@@ -141,6 +239,22 @@ public final class TrafficTickAggregator implements Processor<String, RequestEve
                 context.forward(new Record<>(TargetKeys.key(source.getScope(), source.getSource()), source,
                     timestampIn(source.getWindowStart(), summaries.maxTimestamp())));
             }
+            forwardProgress(Math.max(progressTimestamp(), 0));
+        });
+    }
+
+    /**
+     * Runs a forward from the commit hook, outside record processing: as this processor, in a record context of its
+     * own.
+     */
+    private void withRecordContext(Runnable forwards) {
+        ProcessorNode<?, ?, ?, ?> previousNode = internal.currentNode();
+        ProcessorRecordContext previousContext = internal.recordContext();
+        internal.setCurrentNode(node);
+        internal.setRecordContext(new ProcessorRecordContext(context.currentStreamTimeMs(), -1, -1,
+            sourceTopic == null ? "" : sourceTopic, new RecordHeaders()));
+        try {
+            forwards.run();
         } finally {
             internal.setCurrentNode(previousNode);
             internal.setRecordContext(previousContext);

@@ -1,24 +1,18 @@
 package io.floodwatch.detector.topology;
 
-import java.time.Duration;
-
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.KeyValue;
@@ -39,18 +33,23 @@ import io.floodwatch.detector.ingest.EventTimeExtractor;
 import io.floodwatch.detector.ingest.RequestValidator;
 import io.floodwatch.detector.ingest.ValidateRequests;
 import io.floodwatch.detector.metrics.DetectorMeters;
-import io.floodwatch.detector.mitigate.HeartbeatPartitioner;
 import io.floodwatch.detector.mitigate.MitigationPlanner;
 import io.floodwatch.detector.mitigate.MitigationPolicy;
 import io.floodwatch.detector.rates.EndpointRates;
 import io.floodwatch.detector.rates.TrafficTickAggregator;
+import io.floodwatch.detector.rates.WindowedTickAggregator;
+import io.floodwatch.detector.ingest.KeyJsonBySource;
+import io.floodwatch.detector.watermark.ProgressPartitioner;
+import io.floodwatch.detector.watermark.UpstreamProgress;
+import io.floodwatch.schema.RequestEvent;
+import io.floodwatch.schema.StreamProgress;
+import io.floodwatch.schema.serde.AvroUnionSerde;
 import io.floodwatch.schema.Anomaly;
 import io.floodwatch.schema.EndpointBaseline;
 import io.floodwatch.schema.EndpointRate;
 import io.floodwatch.schema.EndpointTick;
 import io.floodwatch.schema.MitigationCandidate;
 import io.floodwatch.schema.MitigationCommand;
-import io.floodwatch.schema.MitigationScope;
 import io.floodwatch.schema.MitigationState;
 import io.floodwatch.schema.SourceRate;
 import io.floodwatch.schema.SourceTick;
@@ -60,17 +59,21 @@ import io.floodwatch.schema.serde.AvroSerde;
  * Builds the detector's topology: ingest → rates → detect → mitigate → publish.
  *
  * <pre>
- * requests-json ─ decode (DLQ) ─ validate (DLQ) ─ key by source IP ─▶ requests
- * detector-control ─ validate rule changes ─▶ global store + live rules (read by every detect and mitigate step)
- * requests ─ validate (DLQ) ─ aggregate-traffic-ticks (per task, emitted at each commit)
- *     ├─ endpoint ticks ─▶ [endpoint-ticks] ─ windowed endpoint rates ─▶ endpoint-rates
+ * requests-json ─ decode (DLQ) ─ validate (DLQ) ─ key by source IP (+ progress) ─▶ [json-requests] ─┐
+ * requests ─ validate (DLQ) ─────────────────────────────────────────────────────────────────────────┤
+ *                          aggregate-traffic-ticks (per task, emitted at each commit, + progress) ◀─┘
+ *     ├─ endpoint ticks ─▶ [endpoint-ticks] ─ windowed endpoint rates (watermark) ─▶ endpoint-rates
  *     │                                        └─ detect-endpoint-anomalies (baselines) ─┐
- *     └─ source ticks ───▶ [source-ticks] ─── windowed source rates ─ detect-source-limits ┤
+ *     └─ source ticks ───▶ [source-ticks] ─── windowed source rates (watermark) ─ detect-source-limits ┤
  *                                                                                          ▼
- *                                      [mitigation-candidates] ─ plan-mitigations ─▶ mitigations, anomalies
+ *                                      [mitigation-candidates] ─ plan-mitigations (watermark) ─▶ mitigations, anomalies
+ * detector-control ─ validate rule changes ─▶ global store + live rules (read by every detect and mitigate step)
  * </pre>
- * Every processor, store and repartition topic is named. Building is separate from start-up: tests call
- * {@link #build()} with the same configuration as production.
+ * Every stage that merges several upstream tasks closes its windows, and lifts its commands, on their watermark:
+ * each upstream task multicasts its progress in event time ({@code StreamProgress}) after the records it covers,
+ * and the watermark is the slowest active upstream's progress. So results are a function of the events, whatever
+ * the pace: live, paced replay, or a backlog at full speed. Every processor, store and repartition topic is named.
+ * Building is separate from start-up: tests call {@link #build()} with the same configuration as production.
  */
 public final class FloodwatchTopology {
 
@@ -78,6 +81,10 @@ public final class FloodwatchTopology {
     public static final String ENDPOINT_RATE_STORE = "endpoint-rate-store";
     /** Windowed per-source aggregate store. */
     public static final String SOURCE_RATE_STORE = "source-rate-store";
+    /** Stage name of the windowed endpoint rates (metrics, progress). */
+    public static final String ENDPOINT_RATES_STAGE = "endpoint-rates";
+    /** Stage name of the windowed source rates (metrics, progress). */
+    public static final String SOURCE_RATES_STAGE = "source-rates";
 
     private final FloodwatchConfig config;
     private final Topics topics;
@@ -85,16 +92,34 @@ public final class FloodwatchTopology {
     private final long graceMs;
     private final LiveRules rules;
     private final DetectorMeters meters;
+    private final int requestsPartitions;
+    private final long forgetMs;
 
     /**
+     * A topology whose re-keyed JSON events get as many partitions as Kafka Streams gives them by default (those of
+     * {@code requests-json}).
+     *
      * @param config configuration
      * @param topics the external topics
      * @param meters the detector's meters
      */
     public FloodwatchTopology(FloodwatchConfig config, Topics topics, DetectorMeters meters) {
+        this(config, topics, meters, 0);
+    }
+
+    /**
+     * @param config configuration
+     * @param topics the external topics
+     * @param meters the detector's meters
+     * @param requestsPartitions partitions of {@code requests}, which the re-keyed JSON events get too, so that a
+     *                           source's binary and JSON events meet in one task (0: Kafka Streams' default)
+     */
+    public FloodwatchTopology(FloodwatchConfig config, Topics topics, DetectorMeters meters, int requestsPartitions) {
         this.config = config;
         this.topics = topics;
         this.meters = meters;
+        this.requestsPartitions = requestsPartitions;
+        this.forgetMs = config.getLong(FloodwatchConfig.WATERMARK_FORGET_CONFIG);
         this.windowMs = config.getLong(FloodwatchConfig.WINDOW_SIZE_CONFIG);
         this.graceMs = config.getLong(FloodwatchConfig.WINDOW_GRACE_CONFIG);
         this.rules = new LiveRules(RuleBook.of(config));
@@ -112,34 +137,51 @@ public final class FloodwatchTopology {
             config.getLong(FloodwatchConfig.TIMESTAMP_MAX_PAST_CONFIG));
         EventTimeExtractor eventTime = new EventTimeExtractor(config.getLong(FloodwatchConfig.TIMESTAMP_MAX_FUTURE_CONFIG));
 
-        ingestJson(builder, validator, eventTime);
+        KStream<String, SpecificRecord> json = ingestJson(builder, validator, eventTime);
         control(builder);
 
         KStream<String, SpecificRecord> ticks = builder
             .stream(topics.requests().name(), Consumed.with(topics.requests().keySerde(), topics.requests().valueSerde())
                 .withTimestampExtractor(eventTime).withName("requests-source"))
             .processValues(() -> new ValidateRequests<String>(validator), Named.as("validate-requests"))
-            .peek((key, event) -> meters.eventIn(), Named.as("count-events-in"))
+            .mapValues(event -> (SpecificRecord) event, Named.as("as-request-records"))
+            .merge(json, Named.as("merge-requests"))
+            .peek((key, event) -> {
+                if (event instanceof RequestEvent) {
+                    meters.eventIn();
+                }
+            }, Named.as("count-events-in"))
             .process(TrafficTickAggregator.supplier(config, rules), Named.as("aggregate-traffic-ticks"));
 
         var branches = ticks.split(Named.as("ticks-"))
-            .branch((key, value) -> value instanceof EndpointTick, Branched.as("endpoint"))
+            .branch((key, value) -> value instanceof EndpointTick || TrafficTickAggregator.ENDPOINT_PROGRESS_KEY.equals(key),
+                Branched.as("endpoint"))
             .defaultBranch(Branched.as("source"));
 
-        KStream<String, MitigationCandidate> endpointCandidates = endpointRates(
-            branches.get("ticks-endpoint").mapValues(value -> (EndpointTick) value, Named.as("as-endpoint-ticks")));
-        KStream<String, MitigationCandidate> sourceCandidates = sourceRates(
-            branches.get("ticks-source").mapValues(value -> (SourceTick) value, Named.as("as-source-ticks")));
+        KStream<String, SpecificRecord> endpointCandidates = endpointRates(branches.get("ticks-endpoint"));
+        KStream<String, SpecificRecord> sourceCandidates = sourceRates(branches.get("ticks-source"));
 
         mitigate(builder, endpointCandidates.merge(sourceCandidates, Named.as("merge-candidates")));
         return builder.build();
     }
 
-    private void ingestJson(StreamsBuilder builder, RequestValidator validator, EventTimeExtractor eventTime) {
-        builder.stream(topics.requestsJson().name(), topics.requestsJson().consumed().withTimestampExtractor(eventTime))
+    /**
+     * JSON events, validated, keyed by source IP and repartitioned like {@code requests}, with the JSON tasks'
+     * progress multicast after them.
+     */
+    private KStream<String, SpecificRecord> ingestJson(StreamsBuilder builder, RequestValidator validator, EventTimeExtractor eventTime) {
+        Repartitioned<String, SpecificRecord> rekeyed = Repartitioned.<String, SpecificRecord>as("json-requests")
+            .withKeySerde(Serdes.String()).withValueSerde(AvroUnionSerde.of(RequestEvent.class, StreamProgress.class))
+            .withStreamPartitioner(new ProgressPartitioner());
+        if (requestsPartitions > 0) {
+            rekeyed = rekeyed.withNumberOfPartitions(requestsPartitions);
+        }
+        long interval = Math.max(100, config.getLong(FloodwatchConfig.COMMIT_INTERVAL_CONFIG));
+        long idleMs = config.getLong(FloodwatchConfig.WATERMARK_IDLE_CONFIG);
+        return builder.stream(topics.requestsJson().name(), topics.requestsJson().consumed().withTimestampExtractor(eventTime))
             .processValues(() -> new ValidateRequests<byte[]>(validator), Named.as("validate-json-requests"))
-            .selectKey((key, event) -> event.getSourceIp(), Named.as("key-json-by-source"))
-            .to(topics.requests().name(), topics.requests().produced().withName("json-to-requests"));
+            .process(() -> new KeyJsonBySource(interval, idleMs), Named.as("key-json-by-source"))
+            .repartition(rekeyed);
     }
 
     private void control(StreamsBuilder builder) {
@@ -149,17 +191,31 @@ public final class FloodwatchTopology {
             () -> new ControlRulesProcessor(rules));
     }
 
-    private KStream<String, MitigationCandidate> endpointRates(KStream<String, EndpointTick> ticks) {
+    private KStream<String, SpecificRecord> endpointRates(KStream<String, SpecificRecord> ticks) {
         EndpointRates rates = new EndpointRates(windowMs, config.getInt(FloodwatchConfig.REGIONS_MAX_CONFIG));
-        KStream<Windowed<String>, EndpointRate> updates = ticks
-            .groupByKey(Grouped.with("endpoint-ticks", Serdes.String(), AvroSerde.of(EndpointTick.class)))
-            .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMillis(windowMs), Duration.ofMillis(graceMs)))
-            .aggregate(EndpointRates::empty, rates::merge, Named.as("aggregate-endpoint-rates"),
-                Materialized.<String, EndpointRate>as(windowStore(ENDPOINT_RATE_STORE))
-                    .withKeySerde(Serdes.String()).withValueSerde(AvroSerde.of(EndpointRate.class)))
-            .toStream(Named.as("endpoint-rate-updates"));
+        WindowedTickAggregator.Stage<EndpointTick, EndpointRate> stage = new WindowedTickAggregator.Stage<>(ENDPOINT_RATES_STAGE,
+            EndpointTick.class, EndpointRate.class, ENDPOINT_RATE_STORE, "endpoint-rate-upstreams", windowMs, graceMs, forgetMs);
+        KStream<Windowed<String>, SpecificRecord> updates = ticks
+            .repartition(ticksRepartitioned("endpoint-ticks"))
+            .process(WindowedTickAggregator.supplier(stage, new WindowedTickAggregator.Aggregation<EndpointTick, EndpointRate>() {
+                @Override
+                public long windowStart(EndpointTick tick) {
+                    return tick.getWindowStart();
+                }
 
-        updates.map((window, rate) -> KeyValue.pair(window.key(), rate), Named.as("endpoint-rates-by-route"))
+                @Override
+                public long requests(EndpointTick tick) {
+                    return tick.getRequests();
+                }
+
+                @Override
+                public EndpointRate merge(String route, EndpointTick tick, EndpointRate aggregate) {
+                    return rates.merge(route, tick, aggregate == null ? EndpointRates.empty() : aggregate);
+                }
+            }, meters), Named.as("aggregate-endpoint-rates"));
+
+        updates.filter((window, value) -> value instanceof EndpointRate, Named.as("endpoint-rate-updates"))
+            .map((window, rate) -> KeyValue.pair(window.key(), (EndpointRate) rate), Named.as("endpoint-rates-by-route"))
             .peek((route, rate) -> meters.endpointRateOut(), Named.as("count-endpoint-rates-out"))
             .to(topics.endpointRates().name(), topics.endpointRates().produced());
 
@@ -170,32 +226,52 @@ public final class FloodwatchTopology {
             Named.as("detect-endpoint-anomalies"));
     }
 
-    private KStream<String, MitigationCandidate> sourceRates(KStream<String, SourceTick> ticks) {
+    private KStream<String, SpecificRecord> sourceRates(KStream<String, SpecificRecord> ticks) {
+        WindowedTickAggregator.Stage<SourceTick, SourceRate> stage = new WindowedTickAggregator.Stage<>(SOURCE_RATES_STAGE,
+            SourceTick.class, SourceRate.class, SOURCE_RATE_STORE, "source-rate-upstreams", windowMs, graceMs, forgetMs);
         return ticks
-            .groupByKey(Grouped.with("source-ticks", Serdes.String(), AvroSerde.of(SourceTick.class)))
-            .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMillis(windowMs), Duration.ofMillis(graceMs)))
-            .aggregate(FloodwatchTopology::emptySourceRate, (key, tick, rate) -> SourceRate.newBuilder()
-                    .setScope(tick.getScope()).setSource(tick.getSource()).setWindowStart(tick.getWindowStart())
-                    .setWindowEnd(tick.getWindowStart() + windowMs).setRequests(rate.getRequests() + tick.getRequests())
-                    .setFailures(rate.getFailures() + tick.getFailures()).build(),
-                Named.as("aggregate-source-rates"),
-                Materialized.<String, SourceRate>as(windowStore(SOURCE_RATE_STORE))
-                    .withKeySerde(Serdes.String()).withValueSerde(AvroSerde.of(SourceRate.class)))
-            .toStream(Named.as("source-rate-updates"))
+            .repartition(ticksRepartitioned("source-ticks"))
+            .process(WindowedTickAggregator.supplier(stage, new WindowedTickAggregator.Aggregation<SourceTick, SourceRate>() {
+                @Override
+                public long windowStart(SourceTick tick) {
+                    return tick.getWindowStart();
+                }
+
+                @Override
+                public long requests(SourceTick tick) {
+                    return tick.getRequests();
+                }
+
+                @Override
+                public SourceRate merge(String key, SourceTick tick, SourceRate rate) {
+                    return SourceRate.newBuilder()
+                        .setScope(tick.getScope()).setSource(tick.getSource()).setWindowStart(tick.getWindowStart())
+                        .setWindowEnd(tick.getWindowStart() + windowMs)
+                        .setRequests((rate == null ? 0 : rate.getRequests()) + tick.getRequests())
+                        .setFailures((rate == null ? 0 : rate.getFailures()) + tick.getFailures()).build();
+                }
+            }, meters), Named.as("aggregate-source-rates"))
             .process(() -> new SourceLimitDetector(new LiveRules.Derived<>(rules, book -> new SourceRateLimits(book.config()))),
                 Named.as("detect-source-limits"));
     }
 
-    private void mitigate(StreamsBuilder builder, KStream<String, MitigationCandidate> candidates) {
+    private static Repartitioned<String, SpecificRecord> ticksRepartitioned(String name) {
+        return Repartitioned.<String, SpecificRecord>as(name).withKeySerde(Serdes.String())
+            .withValueSerde(AvroUnionSerde.of(EndpointTick.class, SourceTick.class, StreamProgress.class))
+            .withStreamPartitioner(new ProgressPartitioner());
+    }
+
+    private void mitigate(StreamsBuilder builder, KStream<String, SpecificRecord> candidates) {
         StoreBuilder<KeyValueStore<String, MitigationState>> inForce = Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(MitigationPlanner.STORE), Serdes.String(), AvroSerde.of(MitigationState.class));
 
         var outputs = candidates
-            .repartition(Repartitioned.<String, MitigationCandidate>as("mitigation-candidates")
-                .withKeySerde(Serdes.String()).withValueSerde(AvroSerde.of(MitigationCandidate.class))
-                .withStreamPartitioner(new HeartbeatPartitioner()))
-            .process(supplierWithStore(() -> new MitigationPlanner(new LiveRules.Derived<>(rules,
-                book -> new MitigationPolicy(MitigationPolicy.Settings.from(book.config())))), inForce), Named.as("plan-mitigations"))
+            .repartition(Repartitioned.<String, SpecificRecord>as("mitigation-candidates")
+                .withKeySerde(Serdes.String()).withValueSerde(AvroUnionSerde.of(MitigationCandidate.class, StreamProgress.class))
+                .withStreamPartitioner(new ProgressPartitioner()))
+            .process(supplierWithStores(() -> new MitigationPlanner(new LiveRules.Derived<>(rules,
+                book -> new MitigationPolicy(MitigationPolicy.Settings.from(book.config()))), forgetMs),
+                Set.of(inForce, UpstreamProgress.storeBuilder(MitigationPlanner.UPSTREAM_STORE))), Named.as("plan-mitigations"))
             .split(Named.as("planned-"))
             .branch((key, value) -> value instanceof MitigationCommand, Branched.as("commands"))
             .defaultBranch(Branched.as("anomalies"));
@@ -207,17 +283,13 @@ public final class FloodwatchTopology {
             .to(topics.anomalies().name(), topics.anomalies().produced());
     }
 
-    private WindowBytesStoreSupplier windowStore(String name) {
-        return Stores.inMemoryWindowStore(name, Duration.ofMillis(windowMs + graceMs), Duration.ofMillis(windowMs), false);
-    }
-
-    private static SourceRate emptySourceRate() {
-        return SourceRate.newBuilder().setScope(MitigationScope.UNKNOWN).setSource("").setWindowStart(0).setWindowEnd(0)
-            .setRequests(0).build();
-    }
-
     private static <KIn, VIn, KOut, VOut> ProcessorSupplier<KIn, VIn, KOut, VOut> supplierWithStore(
         Supplier<Processor<KIn, VIn, KOut, VOut>> factory, StoreBuilder<?> store) {
+        return supplierWithStores(factory, Set.of(store));
+    }
+
+    private static <KIn, VIn, KOut, VOut> ProcessorSupplier<KIn, VIn, KOut, VOut> supplierWithStores(
+        Supplier<Processor<KIn, VIn, KOut, VOut>> factory, Set<StoreBuilder<?>> stores) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<KIn, VIn, KOut, VOut> get() {
@@ -226,7 +298,7 @@ public final class FloodwatchTopology {
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(store);
+                return stores;
             }
         };
     }

@@ -28,6 +28,7 @@ import io.floodwatch.schema.MitigationState;
 import io.floodwatch.schema.RequestEvent;
 import io.floodwatch.schema.SourceRate;
 import io.floodwatch.schema.SourceTick;
+import io.floodwatch.schema.StreamProgress;
 
 /**
  * Registry of every Avro schema version Floodwatch knows, and the one place where Avro is told to trust the
@@ -55,7 +56,7 @@ public final class FloodwatchSchemas {
         RequestEvent.getClassSchema(), MitigationCommand.getClassSchema(), EndpointTick.getClassSchema(),
         EndpointRate.getClassSchema(), SourceTick.getClassSchema(), SourceRate.getClassSchema(),
         EndpointBaseline.getClassSchema(), MitigationCandidate.getClassSchema(),
-        MitigationState.getClassSchema(), Anomaly.getClassSchema());
+        MitigationState.getClassSchema(), Anomaly.getClassSchema(), StreamProgress.getClassSchema());
 
     private static volatile SchemaStore.Cache store;
 

@@ -1,0 +1,86 @@
+package io.floodwatch.detector.ingest;
+
+import java.time.Duration;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+import io.floodwatch.schema.RequestEvent;
+import io.floodwatch.schema.StreamProgress;
+
+/**
+ * Ingest, JSON side: keys validated JSON events by source IP, so that each source's events meet the task that
+ * aggregates its partition of {@code requests}, and reports this task's progress in event time after them.
+ *
+ * <p>Several JSON tasks write into every partition of the re-keyed topic, each at its own pace: a recording
+ * published in one go can leave them many minutes apart. So every commit interval (wall clock) the task sends a
+ * {@link StreamProgress} to every partition, after the events it covers; the aggregating tasks take the slowest
+ * JSON task's progress as part of their watermark instead of treating its events as late. A task without input
+ * for {@code idleMs} says it is idle. In: original key → {@link RequestEvent}. Out: source IP → {@link RequestEvent}
+ * and {@code progress} → {@link StreamProgress}. Stateless: after a restart it reports again from its first event.
+ */
+public final class KeyJsonBySource implements Processor<byte[], RequestEvent, String, SpecificRecord> {
+
+    /** Key of progress records. */
+    public static final String PROGRESS_KEY = "progress";
+    /** Stage name in the upstream ids of progress records. */
+    public static final String STAGE = "json-requests";
+
+    private static final long RESEND_MS = 1_000;
+
+    private final long intervalMs;
+    private final long idleMs;
+    private ProcessorContext<String, SpecificRecord> context;
+    private String upstream;
+    private long progress = Long.MIN_VALUE;
+    private boolean seen;
+    private long lastInputAt;
+    private long sent = Long.MIN_VALUE;
+    private boolean sentIdle;
+    private long sentAt;
+
+    /**
+     * @param intervalMs how often progress is reported (wall clock)
+     * @param idleMs wall-clock time without input after which the task says it is idle
+     */
+    public KeyJsonBySource(long intervalMs, long idleMs) {
+        this.intervalMs = intervalMs;
+        this.idleMs = idleMs;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+        this.upstream = STAGE + "/" + context.taskId();
+        this.lastInputAt = context.currentSystemTimeMs();
+        context.schedule(Duration.ofMillis(intervalMs), PunctuationType.WALL_CLOCK_TIME, this::report);
+    }
+
+    @Override
+    public void process(Record<byte[], RequestEvent> record) {
+        progress = Math.max(progress, record.timestamp());
+        seen = true;
+        context.forward(record.withKey(record.value().getSourceIp()).withValue((SpecificRecord) record.value()));
+    }
+
+    private void report(long now) {
+        if (seen) {
+            lastInputAt = now;
+            seen = false;
+        }
+        if (progress == Long.MIN_VALUE) {
+            return;
+        }
+        boolean idle = now - lastInputAt > idleMs;
+        if (progress != sent || idle != sentIdle || now - sentAt >= RESEND_MS) {
+            StreamProgress report = StreamProgress.newBuilder().setUpstream(upstream).setWatermark(progress).setIdle(idle).build();
+            context.forward(new Record<>(PROGRESS_KEY, report, progress));
+            sent = progress;
+            sentIdle = idle;
+            sentAt = now;
+        }
+    }
+}
