@@ -7,9 +7,12 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -127,9 +130,10 @@ public final class DetectorApp implements AutoCloseable {
         try {
             out.println("Kafka broker: " + bootstrap + (broker != null ? " (embedded, data in " + broker.logDir() + ")" : ""));
             Topics topics = Topics.from(config);
-            int requestsPartitions = provision(config, topics, bootstrap);
+            Map<String, Integer> partitions = provision(config, topics, bootstrap);
             PrometheusMeterRegistry registry = DetectorMetrics.registry();
-            FloodwatchTopology floodwatch = new FloodwatchTopology(config, topics, new DetectorMeters(registry), requestsPartitions);
+            FloodwatchTopology floodwatch = new FloodwatchTopology(config, topics, new DetectorMeters(registry),
+                partitions.get(topics.requests().name()), partitions.get(topics.requestsJson().name()));
             Topology topology = floodwatch.build();
             LOG.debug("Topology:\n{}", topology.describe());
             http = bindHttp(config, broker != null);
@@ -218,8 +222,8 @@ public final class DetectorApp implements AutoCloseable {
         stopped.countDown();
     }
 
-    /** Creates the missing topics; returns the partitions of {@code requests}. */
-    private static int provision(FloodwatchConfig config, Topics topics, String bootstrap) throws InterruptedException {
+    /** Creates the missing topics; returns the partitions of the input topics. */
+    private static Map<String, Integer> provision(FloodwatchConfig config, Topics topics, String bootstrap) throws InterruptedException {
         Map<String, Object> adminProps = new HashMap<>();
         adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT_MS);
         adminProps.putAll(config.kafkaOverrides());
@@ -227,12 +231,14 @@ public final class DetectorApp implements AutoCloseable {
         long timeoutMs = Long.parseLong(String.valueOf(adminProps.get(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG)));
         try (Admin admin = Admin.create(adminProps)) {
             TopicProvisioner.ensureTopics(admin, config, topics, timeoutMs);
-            return admin.describeTopics(java.util.List.of(topics.requests().name())).allTopicNames()
-                .get(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS).get(topics.requests().name()).partitions().size();
+            Map<String, Integer> partitions = new HashMap<>();
+            admin.describeTopics(List.of(topics.requests().name(), topics.requestsJson().name())).allTopicNames()
+                .get(timeoutMs, TimeUnit.MILLISECONDS).forEach((name, description) -> partitions.put(name, description.partitions().size()));
+            return partitions;
         } catch (TimeoutException e) {
             throw new BrokerUnreachableException(bootstrap, timeoutMs);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("cannot describe topic " + topics.requests().name() + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe the input topics: " + e.getCause().getMessage(), e.getCause());
         }
     }
 }

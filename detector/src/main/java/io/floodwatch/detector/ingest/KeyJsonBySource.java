@@ -8,6 +8,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
+import io.floodwatch.detector.watermark.InputProgress;
 import io.floodwatch.schema.RequestEvent;
 import io.floodwatch.schema.StreamProgress;
 
@@ -18,8 +19,9 @@ import io.floodwatch.schema.StreamProgress;
  * <p>Several JSON tasks write into every partition of the re-keyed topic, each at its own pace: a recording
  * published in one go can leave them many minutes apart. So every commit interval (wall clock) the task sends a
  * {@link StreamProgress} to every partition, after the events it covers; the aggregating tasks take the slowest
- * JSON task's progress as part of their watermark instead of treating its events as late. A task without input
- * for {@code idleMs} says it is idle. In: original key → {@link RequestEvent}. Out: source IP → {@link RequestEvent}
+ * JSON task's progress as part of their watermark instead of treating its events as late. The progress of a silent
+ * input follows the wall clock ({@link InputProgress}); a task that has had no input since it started says it is
+ * idle, and its first event says at once that it is not, so that the aggregating tasks wait for its progress. In: original key → {@link RequestEvent}. Out: source IP → {@link RequestEvent}
  * and {@code progress} → {@link StreamProgress}. Stateless: after a restart it reports again from its first event.
  */
 public final class KeyJsonBySource implements Processor<byte[], RequestEvent, String, SpecificRecord> {
@@ -35,11 +37,10 @@ public final class KeyJsonBySource implements Processor<byte[], RequestEvent, St
     private final long idleMs;
     private ProcessorContext<String, SpecificRecord> context;
     private String upstream;
-    private long progress = Long.MIN_VALUE;
-    private boolean seen;
-    private long lastInputAt;
+    private InputProgress input;
     private long sent = Long.MIN_VALUE;
-    private boolean sentIdle;
+    private boolean sentIdle = true;
+    private boolean everSent;
     private long sentAt;
 
     /**
@@ -55,32 +56,36 @@ public final class KeyJsonBySource implements Processor<byte[], RequestEvent, St
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.upstream = STAGE + "/" + context.taskId();
-        this.lastInputAt = context.currentSystemTimeMs();
+        this.input = new InputProgress(idleMs, context.currentSystemTimeMs());
         context.schedule(Duration.ofMillis(intervalMs), PunctuationType.WALL_CLOCK_TIME, this::report);
     }
 
     @Override
     public void process(Record<byte[], RequestEvent> record) {
-        progress = Math.max(progress, record.timestamp());
-        seen = true;
+        input.observe(record.timestamp());
+        if (sentIdle && everSent) {
+            send(sent, false, context.currentSystemTimeMs());
+        }
         context.forward(record.withKey(record.value().getSourceIp()).withValue((SpecificRecord) record.value()));
     }
 
     private void report(long now) {
-        if (seen) {
-            lastInputAt = now;
-            seen = false;
-        }
-        if (progress == Long.MIN_VALUE) {
+        boolean idle = input.idle(now);
+        long watermark = input.watermark(now);
+        if (watermark == Long.MIN_VALUE && !idle) {
             return;
         }
-        boolean idle = now - lastInputAt > idleMs;
-        if (progress != sent || idle != sentIdle || now - sentAt >= RESEND_MS) {
-            StreamProgress report = StreamProgress.newBuilder().setUpstream(upstream).setWatermark(progress).setIdle(idle).build();
-            context.forward(new Record<>(PROGRESS_KEY, report, progress));
-            sent = progress;
-            sentIdle = idle;
-            sentAt = now;
+        if (!everSent || watermark != sent || idle != sentIdle || now - sentAt >= RESEND_MS) {
+            send(watermark, idle, now);
         }
+    }
+
+    private void send(long watermark, boolean idle, long now) {
+        StreamProgress report = StreamProgress.newBuilder().setUpstream(upstream).setWatermark(watermark).setIdle(idle).build();
+        context.forward(new Record<>(PROGRESS_KEY, report, Math.max(0, watermark)));
+        sent = watermark;
+        sentIdle = idle;
+        everSent = true;
+        sentAt = now;
     }
 }

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.floodwatch.detector.control.ControlRulesProcessor;
 import io.floodwatch.detector.control.LiveRules;
 import io.floodwatch.detector.watermark.UpstreamProgress;
+import io.floodwatch.detector.watermark.WatermarkSettings;
 import io.floodwatch.schema.Anomaly;
 import io.floodwatch.schema.MitigationCandidate;
 import io.floodwatch.schema.MitigationCommand;
@@ -57,7 +58,8 @@ public final class MitigationPlanner implements Processor<String, SpecificRecord
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final LiveRules.Derived<MitigationPolicy> live;
-    private final long forgetMs;
+    private final WatermarkSettings watermarks;
+    private final int expectedUpstreams;
     private ProcessorContext<String, SpecificRecord> context;
     private UpstreamProgress upstreams;
     private long checkedAt = Long.MIN_VALUE;
@@ -66,11 +68,13 @@ public final class MitigationPlanner implements Processor<String, SpecificRecord
 
     /**
      * @param live the command lifecycle in force
-     * @param forgetMs wall-clock silence after which an upstream task no longer holds back the watermark
+     * @param watermarks how the detecting tasks are forgotten and waited for
+     * @param expectedUpstreams how many detecting tasks report progress (0 if unknown)
      */
-    public MitigationPlanner(LiveRules.Derived<MitigationPolicy> live, long forgetMs) {
+    public MitigationPlanner(LiveRules.Derived<MitigationPolicy> live, WatermarkSettings watermarks, int expectedUpstreams) {
         this.live = live;
-        this.forgetMs = forgetMs;
+        this.watermarks = watermarks;
+        this.expectedUpstreams = expectedUpstreams;
     }
 
     @Override
@@ -78,7 +82,8 @@ public final class MitigationPlanner implements Processor<String, SpecificRecord
         this.context = context;
         this.inForce = context.getStateStore(STORE);
         this.control = context.getStateStore(ControlRulesProcessor.STORE);
-        this.upstreams = new UpstreamProgress(context.getStateStore(UPSTREAM_STORE), forgetMs, context.currentSystemTimeMs());
+        this.upstreams = new UpstreamProgress(context.getStateStore(UPSTREAM_STORE), watermarks, expectedUpstreams,
+            context.currentSystemTimeMs());
         context.schedule(LIFT_CHECK, PunctuationType.WALL_CLOCK_TIME, wallClock -> {
             if (upstreams.forgetSilent(wallClock)) {
                 onWatermark();

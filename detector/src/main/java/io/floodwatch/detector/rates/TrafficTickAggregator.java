@@ -22,7 +22,9 @@ import io.floodwatch.schema.EndpointTick;
 import io.floodwatch.schema.RequestEvent;
 import io.floodwatch.schema.SourceTick;
 import io.floodwatch.schema.StreamProgress;
+import io.floodwatch.detector.watermark.InputProgress;
 import io.floodwatch.detector.watermark.UpstreamProgress;
+import io.floodwatch.detector.watermark.WatermarkSettings;
 import io.floodwatch.schema.target.TargetKeys;
 
 /**
@@ -75,26 +77,26 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
     private long tickStart = Long.MIN_VALUE;
     private final String requestsTopic;
     private final long idleMs;
-    private final long forgetMs;
+    private final WatermarkSettings watermarkSettings;
     private UpstreamProgress upstreams;
     private String upstream;
     private String ownInput;
-    private long ownProgress = Long.MIN_VALUE;
-    private long ownReported = Long.MIN_VALUE;
-    private boolean ownSeen;
-    private boolean ownIdle;
-    private long ownInputAt;
+    private InputProgress own;
     private long sentWatermark = Long.MIN_VALUE;
-    private boolean sentIdle;
+    private boolean sentIdle = true;
+    private boolean everSent;
 
-    private TrafficTickAggregator(FloodwatchConfig config, LiveRules rules) {
+    private final int expectedUpstreams;
+
+    private TrafficTickAggregator(FloodwatchConfig config, LiveRules rules, int expectedUpstreams) {
+        this.expectedUpstreams = expectedUpstreams;
         this.config = config;
         this.floors = new LiveRules.Derived<>(rules, book -> settings(book.config()));
         this.windowSizeMs = config.getLong(FloodwatchConfig.WINDOW_SIZE_CONFIG);
         this.maxTickSpanMs = Math.max(windowSizeMs, config.getLong(FloodwatchConfig.WINDOW_GRACE_CONFIG) / 2);
         this.requestsTopic = config.getString(FloodwatchConfig.TOPIC_REQUESTS_CONFIG);
         this.idleMs = config.getLong(FloodwatchConfig.WATERMARK_IDLE_CONFIG);
-        this.forgetMs = config.getLong(FloodwatchConfig.WATERMARK_FORGET_CONFIG);
+        this.watermarkSettings = WatermarkSettings.from(config);
     }
 
     /**
@@ -102,12 +104,15 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
      *
      * @param config start-up configuration (sizes)
      * @param rules the rules in force, whose limits set the reporting floors
+     * @param expectedUpstreams how many inputs report progress to each task (the JSON tasks and its own partition
+     *                          of {@code requests}; 0 if unknown)
      */
-    public static ProcessorSupplier<String, SpecificRecord, String, SpecificRecord> supplier(FloodwatchConfig config, LiveRules rules) {
+    public static ProcessorSupplier<String, SpecificRecord, String, SpecificRecord> supplier(FloodwatchConfig config, LiveRules rules,
+                                                                                           int expectedUpstreams) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, SpecificRecord, String, SpecificRecord> get() {
-                return new TrafficTickAggregator(config, rules);
+                return new TrafficTickAggregator(config, rules, expectedUpstreams);
             }
 
             @Override
@@ -130,10 +135,11 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
         context.schedule(SNAPSHOT_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> snapshots.save(memory));
         this.tick = new TrafficTick(settings(config), memory);
         this.routes = new RouteNormalizer(config.getInt(FloodwatchConfig.ROUTES_MAX_CONFIG));
-        this.upstreams = new UpstreamProgress(context.getStateStore(UPSTREAM_STORE), forgetMs, context.currentSystemTimeMs());
+        this.upstreams = new UpstreamProgress(context.getStateStore(UPSTREAM_STORE), watermarkSettings, expectedUpstreams,
+            context.currentSystemTimeMs());
         this.upstream = STAGE + "/" + context.taskId();
         this.ownInput = requestsTopic + "/" + context.taskId().partition();
-        this.ownInputAt = context.currentSystemTimeMs();
+        this.own = new InputProgress(idleMs, context.currentSystemTimeMs());
         CommitFlushedBuffer buffer = context.getStateStore(BUFFER_STORE);
         buffer.bind(this::emit, tick::clear);
         long interval = config.getLong(FloodwatchConfig.COMMIT_INTERVAL_CONFIG);
@@ -144,14 +150,19 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
     public void process(Record<String, SpecificRecord> record) {
         if (record.value() instanceof StreamProgress progress) {
             upstreams.report(progress, context.currentSystemTimeMs());
+            announceActive();
             return;
         }
         RequestEvent event = (RequestEvent) record.value();
         long timestamp = record.timestamp();
         String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
         if (topic.equals(requestsTopic)) {
-            ownProgress = Math.max(ownProgress, timestamp);
-            ownSeen = true;
+            boolean first = !own.hasInput();
+            own.observe(timestamp);
+            if (first) {
+                upstreams.report(ownInput, Long.MIN_VALUE, false, context.currentSystemTimeMs());
+                announceActive();
+            }
         }
         if (tickStart == Long.MIN_VALUE) {
             tickStart = timestamp;
@@ -170,59 +181,64 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
     }
 
     /**
-     * Every commit interval (wall clock): notes whether this task's own partition still has input, and when nothing
-     * waits to be emitted, sends a change of progress right away (an idle task commits nothing, so {@link #emit}
+     * Every commit interval (wall clock): updates the progress of this task's own partition, and when nothing waits
+     * to be emitted, sends a change of progress right away (a task without input commits nothing, so {@link #emit}
      * would not run).
      */
     private void checkIdle(long now) {
-        if (ownSeen) {
-            ownInputAt = now;
-            ownSeen = false;
-        }
-        boolean idle = now - ownInputAt > idleMs;
-        if (idle != ownIdle && ownReported != Long.MIN_VALUE) {
-            ownIdle = idle;
-            upstreams.report(ownReport(), now);
-        }
+        reportOwn(now);
         upstreams.forgetSilent(now);
         if (tick.isEmpty()) {
             forwardProgress(progressTimestamp());
         }
     }
 
-    private StreamProgress ownReport() {
-        return StreamProgress.newBuilder().setUpstream(ownInput).setWatermark(ownReported).setIdle(ownIdle).build();
+    private void reportOwn(long now) {
+        if (own.hasInput()) {
+            upstreams.report(ownInput, own.watermark(now), false, now);
+        } else if (own.idle(now)) {
+            upstreams.report(ownInput, Long.MIN_VALUE, true, now);
+        }
     }
 
     private long progressTimestamp() {
         return Math.max(0, upstreams.watermark());
     }
 
+    /**
+     * When an input becomes active again, says at once that this task is no longer idle, with the progress last
+     * sent, so that the tasks downstream wait for it.
+     */
+    private void announceActive() {
+        if (everSent && sentIdle && !upstreams.allIdle()) {
+            send(sentWatermark, false, progressTimestamp());
+        }
+    }
+
     /** Sends this task's progress to both tick topics if it changed; only once everything it covers was forwarded. */
     private void forwardProgress(long timestamp) {
         long watermark = upstreams.watermark();
         boolean idle = upstreams.allIdle();
-        if (watermark == Long.MIN_VALUE || (watermark == sentWatermark && idle == sentIdle)) {
+        if (!upstreams.anyReported() || (everSent && watermark == sentWatermark && idle == sentIdle)) {
             return;
         }
+        send(watermark, idle, timestamp);
+    }
+
+    private void send(long watermark, boolean idle, long timestamp) {
         StreamProgress progress = StreamProgress.newBuilder().setUpstream(upstream).setWatermark(watermark).setIdle(idle).build();
         context.forward(new Record<>(ENDPOINT_PROGRESS_KEY, progress, timestamp));
         context.forward(new Record<>(SOURCE_PROGRESS_KEY, progress, timestamp));
         sentWatermark = watermark;
         sentIdle = idle;
+        everSent = true;
     }
 
     private void emit() {
         tickStart = Long.MIN_VALUE;
-        if (ownProgress > ownReported) {
-            ownIdle = false;
-            ownReported = ownProgress;
-            upstreams.report(ownReport(), context.currentSystemTimeMs());
-        }
+        reportOwn(context.currentSystemTimeMs());
         if (tick.isEmpty()) {
-            if (upstreams.watermark() != sentWatermark) {
-                withRecordContext(() -> forwardProgress(progressTimestamp()));
-            }
+            withRecordContext(() -> forwardProgress(progressTimestamp()));
             return;
         }
         long streamTime = context.currentStreamTimeMs();

@@ -23,6 +23,7 @@ import org.apache.kafka.streams.state.WindowStore;
 import io.floodwatch.detector.metrics.DetectorMeters;
 import io.floodwatch.detector.watermark.UpstreamProgress;
 import io.floodwatch.detector.watermark.WatermarkHeader;
+import io.floodwatch.detector.watermark.WatermarkSettings;
 import io.floodwatch.schema.StreamProgress;
 import io.floodwatch.schema.serde.AvroSerde;
 
@@ -67,15 +68,16 @@ public final class WindowedTickAggregator<T extends SpecificRecord, A extends Sp
      * @param upstreamStore the name of the store of upstream progress
      * @param windowMs window size
      * @param graceMs how far behind the watermark a window still takes summaries
-     * @param forgetMs wall-clock silence after which an upstream is forgotten
+     * @param watermarks how upstreams are forgotten and waited for
+     * @param expectedUpstreams how many upstream tasks report progress (0 if unknown)
      */
     public record Stage<T, A>(String stage, Class<T> tickType, Class<A> aggregateType, String store, String upstreamStore,
-                              long windowMs, long graceMs, long forgetMs) {
+                              long windowMs, long graceMs, WatermarkSettings watermarks, int expectedUpstreams) {
     }
 
     /** Stores are kept by the watermark; their own retention only has to outlast any drift between upstreams. */
     private static final Duration STORE_RETENTION = Duration.ofDays(2);
-    private static final Duration FORGET_CHECK = Duration.ofSeconds(10);
+    private static final Duration FORGET_CHECK = Duration.ofSeconds(1);
 
     private final Stage<T, A> stage;
     private final Aggregation<T, A> aggregation;
@@ -85,6 +87,7 @@ public final class WindowedTickAggregator<T extends SpecificRecord, A extends Sp
     private UpstreamProgress upstreams;
     private String upstream;
     private long removedUntil = 0;
+    private boolean sentIdle;
 
     private WindowedTickAggregator(Stage<T, A> stage, Aggregation<T, A> aggregation, DetectorMeters meters) {
         this.stage = stage;
@@ -116,12 +119,12 @@ public final class WindowedTickAggregator<T extends SpecificRecord, A extends Sp
     public void init(ProcessorContext<Windowed<String>, SpecificRecord> context) {
         this.context = context;
         this.windows = context.getStateStore(stage.store());
-        this.upstreams = new UpstreamProgress(context.getStateStore(stage.upstreamStore()), stage.forgetMs(),
-            context.currentSystemTimeMs());
+        this.upstreams = new UpstreamProgress(context.getStateStore(stage.upstreamStore()), stage.watermarks(),
+            stage.expectedUpstreams(), context.currentSystemTimeMs());
         this.upstream = stage.stage() + "/" + context.taskId();
         context.schedule(FORGET_CHECK, PunctuationType.WALL_CLOCK_TIME, now -> {
             if (upstreams.forgetSilent(now)) {
-                advanced();
+                progressed();
             }
         });
     }
@@ -130,8 +133,8 @@ public final class WindowedTickAggregator<T extends SpecificRecord, A extends Sp
     public void process(Record<String, SpecificRecord> record) {
         SpecificRecord value = record.value();
         if (value instanceof StreamProgress progress) {
-            if (upstreams.report(progress, context.currentSystemTimeMs())) {
-                advanced();
+            if (upstreams.report(progress, context.currentSystemTimeMs()) || upstreams.allIdle() != sentIdle) {
+                progressed();
             }
             return;
         }
@@ -152,11 +155,14 @@ public final class WindowedTickAggregator<T extends SpecificRecord, A extends Sp
             WatermarkHeader.of(watermark)));
     }
 
-    private void advanced() {
+    private void progressed() {
         long watermark = upstreams.watermark();
-        removeWindowsBefore(watermark - stage.windowMs() - stage.graceMs());
+        if (watermark != Long.MIN_VALUE) {
+            removeWindowsBefore(watermark - stage.windowMs() - stage.graceMs());
+        }
+        sentIdle = upstreams.allIdle();
         StreamProgress progress = StreamProgress.newBuilder().setUpstream(upstream).setWatermark(watermark)
-            .setIdle(upstreams.allIdle()).build();
+            .setIdle(sentIdle).build();
         context.forward(new Record<>(null, progress, Math.max(0, watermark)));
     }
 

@@ -41,6 +41,7 @@ import io.floodwatch.detector.rates.WindowedTickAggregator;
 import io.floodwatch.detector.ingest.KeyJsonBySource;
 import io.floodwatch.detector.watermark.ProgressPartitioner;
 import io.floodwatch.detector.watermark.UpstreamProgress;
+import io.floodwatch.detector.watermark.WatermarkSettings;
 import io.floodwatch.schema.RequestEvent;
 import io.floodwatch.schema.StreamProgress;
 import io.floodwatch.schema.serde.AvroUnionSerde;
@@ -93,7 +94,8 @@ public final class FloodwatchTopology {
     private final LiveRules rules;
     private final DetectorMeters meters;
     private final int requestsPartitions;
-    private final long forgetMs;
+    private final int jsonPartitions;
+    private final WatermarkSettings watermarks;
 
     /**
      * A topology whose re-keyed JSON events get as many partitions as Kafka Streams gives them by default (those of
@@ -104,7 +106,7 @@ public final class FloodwatchTopology {
      * @param meters the detector's meters
      */
     public FloodwatchTopology(FloodwatchConfig config, Topics topics, DetectorMeters meters) {
-        this(config, topics, meters, 0);
+        this(config, topics, meters, 0, 0);
     }
 
     /**
@@ -113,13 +115,18 @@ public final class FloodwatchTopology {
      * @param meters the detector's meters
      * @param requestsPartitions partitions of {@code requests}, which the re-keyed JSON events get too, so that a
      *                           source's binary and JSON events meet in one task (0: Kafka Streams' default)
+     * @param jsonPartitions partitions of {@code requests-json}
+     *                       (with {@code requestsPartitions}, how many upstream tasks each watermark waits for; 0:
+     *                       unknown, each upstream counts from its first report)
      */
-    public FloodwatchTopology(FloodwatchConfig config, Topics topics, DetectorMeters meters, int requestsPartitions) {
+    public FloodwatchTopology(FloodwatchConfig config, Topics topics, DetectorMeters meters, int requestsPartitions,
+                              int jsonPartitions) {
         this.config = config;
         this.topics = topics;
         this.meters = meters;
         this.requestsPartitions = requestsPartitions;
-        this.forgetMs = config.getLong(FloodwatchConfig.WATERMARK_FORGET_CONFIG);
+        this.jsonPartitions = jsonPartitions;
+        this.watermarks = WatermarkSettings.from(config);
         this.windowMs = config.getLong(FloodwatchConfig.WINDOW_SIZE_CONFIG);
         this.graceMs = config.getLong(FloodwatchConfig.WINDOW_GRACE_CONFIG);
         this.rules = new LiveRules(RuleBook.of(config));
@@ -151,7 +158,8 @@ public final class FloodwatchTopology {
                     meters.eventIn();
                 }
             }, Named.as("count-events-in"))
-            .process(TrafficTickAggregator.supplier(config, rules), Named.as("aggregate-traffic-ticks"));
+            .process(TrafficTickAggregator.supplier(config, rules,
+                requestsPartitions > 0 && jsonPartitions > 0 ? jsonPartitions + 1 : 0), Named.as("aggregate-traffic-ticks"));
 
         var branches = ticks.split(Named.as("ticks-"))
             .branch((key, value) -> value instanceof EndpointTick || TrafficTickAggregator.ENDPOINT_PROGRESS_KEY.equals(key),
@@ -194,7 +202,8 @@ public final class FloodwatchTopology {
     private KStream<String, SpecificRecord> endpointRates(KStream<String, SpecificRecord> ticks) {
         EndpointRates rates = new EndpointRates(windowMs, config.getInt(FloodwatchConfig.REGIONS_MAX_CONFIG));
         WindowedTickAggregator.Stage<EndpointTick, EndpointRate> stage = new WindowedTickAggregator.Stage<>(ENDPOINT_RATES_STAGE,
-            EndpointTick.class, EndpointRate.class, ENDPOINT_RATE_STORE, "endpoint-rate-upstreams", windowMs, graceMs, forgetMs);
+            EndpointTick.class, EndpointRate.class, ENDPOINT_RATE_STORE, "endpoint-rate-upstreams", windowMs, graceMs, watermarks,
+            requestsPartitions);
         KStream<Windowed<String>, SpecificRecord> updates = ticks
             .repartition(ticksRepartitioned("endpoint-ticks"))
             .process(WindowedTickAggregator.supplier(stage, new WindowedTickAggregator.Aggregation<EndpointTick, EndpointRate>() {
@@ -228,7 +237,8 @@ public final class FloodwatchTopology {
 
     private KStream<String, SpecificRecord> sourceRates(KStream<String, SpecificRecord> ticks) {
         WindowedTickAggregator.Stage<SourceTick, SourceRate> stage = new WindowedTickAggregator.Stage<>(SOURCE_RATES_STAGE,
-            SourceTick.class, SourceRate.class, SOURCE_RATE_STORE, "source-rate-upstreams", windowMs, graceMs, forgetMs);
+            SourceTick.class, SourceRate.class, SOURCE_RATE_STORE, "source-rate-upstreams", windowMs, graceMs, watermarks,
+            requestsPartitions);
         return ticks
             .repartition(ticksRepartitioned("source-ticks"))
             .process(WindowedTickAggregator.supplier(stage, new WindowedTickAggregator.Aggregation<SourceTick, SourceRate>() {
@@ -270,7 +280,7 @@ public final class FloodwatchTopology {
                 .withKeySerde(Serdes.String()).withValueSerde(AvroUnionSerde.of(MitigationCandidate.class, StreamProgress.class))
                 .withStreamPartitioner(new ProgressPartitioner()))
             .process(supplierWithStores(() -> new MitigationPlanner(new LiveRules.Derived<>(rules,
-                book -> new MitigationPolicy(MitigationPolicy.Settings.from(book.config()))), forgetMs),
+                book -> new MitigationPolicy(MitigationPolicy.Settings.from(book.config()))), watermarks, 2 * requestsPartitions),
                 Set.of(inForce, UpstreamProgress.storeBuilder(MitigationPlanner.UPSTREAM_STORE))), Named.as("plan-mitigations"))
             .split(Named.as("planned-"))
             .branch((key, value) -> value instanceof MitigationCommand, Branched.as("commands"))

@@ -30,12 +30,13 @@ public final class UpstreamProgress {
      * Restores what the store holds.
      *
      * @param store the task's store of upstream progress
-     * @param forgetAfterMs wall-clock silence after which an upstream is forgotten
+     * @param settings how upstreams are forgotten and waited for
+     * @param expected how many upstream tasks there are (0: unknown)
      * @param wallClock the wall clock now
      */
-    public UpstreamProgress(KeyValueStore<String, StreamProgress> store, long forgetAfterMs, long wallClock) {
+    public UpstreamProgress(KeyValueStore<String, StreamProgress> store, WatermarkSettings settings, int expected, long wallClock) {
         this.store = store;
-        this.watermarks = new Watermarks(forgetAfterMs);
+        this.watermarks = new Watermarks(settings, expected);
         try (KeyValueIterator<String, StreamProgress> all = store.all()) {
             while (all.hasNext()) {
                 KeyValue<String, StreamProgress> entry = all.next();
@@ -55,20 +56,32 @@ public final class UpstreamProgress {
      * @return whether the watermark advanced
      */
     public boolean report(StreamProgress progress, long wallClock) {
-        StreamProgress previous = store.get(progress.getUpstream());
-        if (previous == null || previous.getWatermark() != progress.getWatermark() || previous.getIdle() != progress.getIdle()) {
-            store.put(progress.getUpstream(), progress);
-        }
-        return watermarks.report(progress.getUpstream(), progress.getWatermark(), progress.getIdle(), wallClock);
+        return report(progress.getUpstream(), progress.getWatermark(), progress.getIdle(), wallClock);
     }
 
     /**
-     * Forgets upstreams that fell silent long ago, with one log line each.
+     * Takes the progress of an input read by this task itself.
+     *
+     * @return whether the watermark advanced
+     */
+    public boolean report(String upstream, long watermark, boolean idle, long wallClock) {
+        StreamProgress previous = store.get(upstream);
+        StreamProgress progress = StreamProgress.newBuilder().setUpstream(upstream).setWatermark(watermark).setIdle(idle).build();
+        if (previous == null || previous.getWatermark() != progress.getWatermark() || previous.getIdle() != progress.getIdle()) {
+            store.put(progress.getUpstream(), progress);
+        }
+        return watermarks.report(upstream, watermark, idle, wallClock);
+    }
+
+    /**
+     * Called on a wall-clock schedule: ends the settling time once it is over, and forgets upstreams that fell silent
+     * long ago, with one log line each.
      *
      * @return whether the watermark advanced
      */
     public boolean forgetSilent(long wallClock) {
         long before = watermarks.current();
+        watermarks.advance(wallClock);
         List<String> forgotten = watermarks.forgetSilent(wallClock);
         for (String upstream : forgotten) {
             store.delete(upstream);
@@ -80,6 +93,11 @@ public final class UpstreamProgress {
     /** The watermark: {@link Long#MIN_VALUE} until an upstream has reported. */
     public long watermark() {
         return watermarks.current();
+    }
+
+    /** Whether any upstream has reported. */
+    public boolean anyReported() {
+        return !watermarks.entries().isEmpty();
     }
 
     /** Whether every known upstream is idle. */
