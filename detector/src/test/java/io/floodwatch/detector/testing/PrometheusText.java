@@ -97,6 +97,11 @@ public record PrometheusText(List<Sample> samples) {
                 Collectors.summingDouble(Sample::value)));
     }
 
+    /** The distinct metric names containing {@code fragment}, for failure messages. */
+    public List<String> namesContaining(String fragment) {
+        return samples.stream().map(Sample::name).filter(n -> n.contains(fragment)).distinct().sorted().toList();
+    }
+
     /** The samples of the given metrics, one per line, for failure messages. */
     public String show(String... names) {
         List<String> wanted = List.of(names);
