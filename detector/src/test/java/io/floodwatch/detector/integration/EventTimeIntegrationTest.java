@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -41,6 +43,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.floodwatch.detector.app.DetectorApp;
+import io.floodwatch.detector.broker.GroupProgress;
 import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.detector.config.Topics;
 import io.floodwatch.detector.testing.Events;
@@ -254,10 +257,11 @@ class EventTimeIntegrationTest {
 
     private enum Format { AVRO, JSON }
 
-    /** What one detector issued for one publication of a traffic. */
-    private record Run(String name, List<MitigationCommand> commands, Set<String> attackers) {
+    /** What one detector issued for one publication of a traffic, and how far its topics reached. */
+    private record Run(String name, List<MitigationCommand> commands, Set<String> attackers, Map<String, Long> topicRecords) {
         String describe(long start) {
-            return name + " (" + commands.size() + " commands):\n" + EventTimeIntegrationTest.describe(commands, start);
+            return name + " (" + commands.size() + " commands; end offsets per topic, transaction markers included, " + topicRecords + "):\n"
+                + EventTimeIntegrationTest.describe(commands, start);
         }
     }
 
@@ -273,7 +277,7 @@ class EventTimeIntegrationTest {
         awaitDrained(config, topics);
         List<MitigationCommand> commands = commands(topics);
         stop(detector);
-        return new Run(name, commands, feed.attackers());
+        return new Run(name, commands, feed.attackers(), records(topics));
     }
 
     private FloodwatchConfig config(String name, Map<String, Object> extra) {
@@ -430,6 +434,18 @@ class EventTimeIntegrationTest {
     }
 
     // --- results ------------------------------------------------------------------------------------------------
+
+    /** End offsets per external topic (transaction markers included), for failure messages. */
+    private static Map<String, Long> records(Topics topics) throws Exception {
+        Map<String, Long> records = new java.util.LinkedHashMap<>();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            for (String topic : List.of(topics.requestsJson().name(), topics.requests().name(), topics.deadLetters().name(),
+                topics.endpointRates().name(), topics.anomalies().name(), topics.mitigations().name())) {
+                records.put(topic, GroupProgress.endOffsets(admin, topic).values().stream().mapToLong(Long::longValue).sum());
+            }
+        }
+        return records;
+    }
 
     private static List<MitigationCommand> commands(Topics topics) {
         String topic = topics.mitigations().name();
