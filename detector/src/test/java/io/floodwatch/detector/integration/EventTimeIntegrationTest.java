@@ -260,7 +260,8 @@ class EventTimeIntegrationTest {
     /** What one detector issued for one publication of a traffic, and how far its topics reached. */
     private record Run(String name, List<MitigationCommand> commands, Set<String> attackers, Map<String, Long> topicRecords) {
         String describe(long start) {
-            return name + " (" + commands.size() + " commands; end offsets per topic, transaction markers included, " + topicRecords + "):\n"
+            return name + " (" + commands.size() + " commands; end offsets per topic, transaction markers included, "
+                + topicRecords + "):\n"
                 + EventTimeIntegrationTest.describe(commands, start);
         }
     }
