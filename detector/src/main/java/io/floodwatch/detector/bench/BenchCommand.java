@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 
 import io.floodwatch.detector.app.Directories;
 import io.floodwatch.detector.broker.TopicProvisioner;
@@ -173,11 +174,24 @@ public final class BenchCommand implements Callable<Integer> {
         return FloodwatchConfig.isolated(prefix, bootstrap, work.resolve("detector"), values);
     }
 
+    /**
+     * The detector's topics as TopicProvisioner defines them, the requests topic with the broker's append time as
+     * record timestamp: the bench's events are dated 2025, older than any retention, and with their event time as
+     * record timestamp the broker's first retention check deletes them while the detector reads them.
+     */
     private static void createTopics(FloodwatchConfig config, String bootstrap) throws Exception {
+        String requests = config.getString(FloodwatchConfig.TOPIC_REQUESTS_CONFIG);
+        List<NewTopic> topics = TopicProvisioner.definitions(config, Topics.from(config)).stream()
+            .map(topic -> topic.name().equals(requests) ? withAppendTime(topic) : topic).toList();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            List<NewTopic> topics = TopicProvisioner.definitions(config, Topics.from(config));
             TopicProvisioner.create(admin, topics, 30_000);
         }
+    }
+
+    private static NewTopic withAppendTime(NewTopic topic) {
+        Map<String, String> configs = new HashMap<>(topic.configs() == null ? Map.of() : topic.configs());
+        configs.putIfAbsent(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
+        return new NewTopic(topic.name(), topic.numPartitions(), topic.replicationFactor()).configs(configs);
     }
 
     private void preload(String bootstrap, String topic) {
