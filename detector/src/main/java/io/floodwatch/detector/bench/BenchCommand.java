@@ -66,7 +66,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-D", "--set"}, paramLabel = "KEY=VALUE", description = "Detector setting, e.g. -D commit.interval.ms=1000.")
     Map<String, String> settings = new HashMap<>();
 
-    @Option(names = "--attack", description = "Every source attacks (scripted credential stuffing, 90% failing) instead of ordinary mixed traffic.")
+    @Option(names = "--attack", description = "Every source attacks (scripted credential stuffing, 90%% failing) instead of ordinary mixed traffic.")
     boolean attack;
 
     @Option(names = "--profile", description = "Record the detector phase with Java Flight Recorder and print its hottest methods.")
@@ -77,7 +77,7 @@ public final class BenchCommand implements Callable<Integer> {
     String catchUp;
 
     @Option(names = "--catch-up-duration", defaultValue = "10m", converter = DurationConverter.class,
-        description = "Event time of the catch-up backlog (default ${DEFAULT-VALUE}); the attack runs from 40% to 80% of it.")
+        description = "Event time of the catch-up backlog (default ${DEFAULT-VALUE}); the attack runs from 40%% to 80%% of it.")
     Duration catchUpDuration;
 
     @Option(names = "--catch-up-background", defaultValue = "3000",
