@@ -6,8 +6,8 @@ import io.floodwatch.schema.RequestEvent;
 
 /**
  * Deterministic benchmark traffic: uniform over {@code sources} distinct IPv4 sources (in 10.0.0.0/8), 20 routes
- * (some with ids), mostly 2xx, a region mix, {@code eventsPerSecond} events per second of event time. Generated
- * on the fly, never held in memory.
+ * (some with ids), mostly 2xx, a region mix, {@code eventsPerSecond} events per second of event time from a start
+ * time (by default 2025-01-27). Generated on the fly, never held in memory.
  */
 final class BenchTraffic {
 
@@ -22,6 +22,7 @@ final class BenchTraffic {
     private static final String[] REGIONS = {"CN", "CN", "CN", "CN", "CN", "US", "US", "SG", "DE", "BR"};
 
     private final int sources;
+    private final long start;
     private final long eventsPerSecond;
     private final boolean attack;
     private final SplittableRandom random;
@@ -31,8 +32,14 @@ final class BenchTraffic {
      *               the failure sketches, the source and prefix rules and the planner all work at full load
      */
     BenchTraffic(int sources, long eventsPerSecond, long seed, boolean attack) {
+        this(sources, T0, eventsPerSecond, seed, attack);
+    }
+
+    /** Traffic whose first event is at {@code start} (epoch ms). */
+    BenchTraffic(int sources, long start, long eventsPerSecond, long seed, boolean attack) {
         this.attack = attack;
         this.sources = sources;
+        this.start = start;
         this.eventsPerSecond = eventsPerSecond;
         this.random = new SplittableRandom(seed);
     }
@@ -41,12 +48,17 @@ final class BenchTraffic {
         return "10." + ((source >>> 16) & 0xff) + "." + ((source >>> 8) & 0xff) + "." + (source & 0xff);
     }
 
+    /** Event time of the i-th event. */
+    long timestamp(long i) {
+        return start + i * 1000 / eventsPerSecond;
+    }
+
     /** The i-th event. Calls must come in order of i. */
     RequestEvent event(long i) {
         int source = random.nextInt(sources);
         if (attack) {
             return RequestEvent.newBuilder()
-                .setTimestamp(T0 + i * 1000 / eventsPerSecond)
+                .setTimestamp(timestamp(i))
                 .setSourceIp(address(source))
                 .setMethod("POST")
                 .setPath("/api/v1/auth/login")
@@ -64,7 +76,7 @@ final class BenchTraffic {
         int roll = random.nextInt(100);
         int status = roll < 95 ? 200 : roll < 98 ? 404 : 500;
         return RequestEvent.newBuilder()
-            .setTimestamp(T0 + i * 1000 / eventsPerSecond)
+            .setTimestamp(timestamp(i))
             .setSourceIp(address(source))
             .setMethod(path.startsWith("/api/v1/auth") ? "POST" : "GET")
             .setPath(path)

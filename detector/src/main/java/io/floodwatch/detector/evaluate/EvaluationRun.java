@@ -1,8 +1,9 @@
 package io.floodwatch.detector.evaluate;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -11,8 +12,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -22,7 +21,6 @@ import io.floodwatch.detector.broker.TopicProvisioner;
 import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.detector.config.Topics;
 import io.floodwatch.detector.metrics.DetectorMeters;
-import io.floodwatch.detector.rates.RouteClassifier;
 import io.floodwatch.detector.topology.FloodwatchTopology;
 import io.floodwatch.producers.Pacer;
 import io.floodwatch.producers.RequestPublisher;
@@ -32,7 +30,7 @@ import io.floodwatch.schema.serde.PlainJson;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
- * One evaluation: the production topology on its own topics of a real broker, fed the traffic at full speed,
+ * One evaluation: the production topology on its own topics of a real broker, fed the traffic at the pacer's speed,
  * then the commands it issued scored against the ground truth.
  */
 final class EvaluationRun {
@@ -64,14 +62,9 @@ final class EvaluationRun {
                 streams.close(Duration.ofSeconds(30));
             }
         }
-        List<MitigationCommand> commands = Commands.read(bootstrap, topics.mitigations().name());
-        java.nio.file.Files.write(commandsFile, commands.stream().map(PlainJson::toJson).toList(),
-            java.nio.charset.StandardCharsets.UTF_8);
-        Enforcement enforcement = new Enforcement(new ActiveCommands(commands), RouteClassifier.from(config),
-            config.getInt(FloodwatchConfig.IPV4_PREFIX_CONFIG), config.getInt(FloodwatchConfig.IPV6_PREFIX_CONFIG));
-        Scorer scorer = new Scorer(enforcement, commands, firstPublished);
-        traffic.open().forEachRemaining(scorer::accept);
-        return scorer.result(name);
+        List<MitigationCommand> commands = CommandLog.read(bootstrap, topics.mitigations().name());
+        Files.write(commandsFile, commands.stream().map(PlainJson::toJson).toList(), StandardCharsets.UTF_8);
+        return Scorer.score(name, traffic, commands, config, firstPublished);
     }
 
     private static void publish(TrafficSource traffic, Pacer pacer, String bootstrap, String topic,
@@ -108,36 +101,6 @@ final class EvaluationRun {
                 stableSince = System.currentTimeMillis();
             }
             TimeUnit.MILLISECONDS.sleep(250);
-        }
-    }
-
-    /** Reads every committed command of a topic. */
-    static final class Commands {
-        private Commands() {
-        }
-
-        static List<MitigationCommand> read(String bootstrap, String topic) {
-            io.floodwatch.schema.serde.AvroSerde<MitigationCommand> serde =
-                io.floodwatch.schema.serde.AvroSerde.of(MitigationCommand.class);
-            Map<String, Object> props = Map.of(
-                org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-            List<MitigationCommand> commands = new ArrayList<>();
-            try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer =
-                     new org.apache.kafka.clients.consumer.KafkaConsumer<>(props,
-                         new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                         new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-                List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-                while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                    consumer.poll(Duration.ofMillis(200)).forEach(r -> commands.add(serde.deserialize(topic, r.value())));
-                }
-            }
-            return commands;
         }
     }
 }

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.floodwatch.detector.config.FloodwatchConfig;
+import io.floodwatch.detector.rates.RouteClassifier;
 import io.floodwatch.producers.sim.LabelledEvent;
 import io.floodwatch.schema.MitigationAction;
 import io.floodwatch.schema.MitigationCommand;
@@ -18,7 +20,7 @@ import io.floodwatch.schema.MitigationScope;
  * for each attacker, whether and how fast it was mitigated and how much of it active commands stopped; for
  * legitimate traffic, how much the same commands would have hit.
  */
-final class Scorer {
+public final class Scorer {
 
     private static final long COVERAGE_DELAY_MS = 30_000;
 
@@ -35,6 +37,22 @@ final class Scorer {
         this.enforcement = enforcement;
         this.commands = commands;
         this.firstPublishedWall = firstPublishedWall;
+    }
+
+    /**
+     * Scores the commands a detector issued against the traffic it was fed, enforced as the gateways of that
+     * configuration would enforce them.
+     *
+     * @param firstPublishedWall wall-clock time each attacker's first request was published (for the wall-clock
+     *                           time to mitigate); attackers missing from it get -1
+     */
+    public static Scores.Scenario score(String name, TrafficSource traffic, List<MitigationCommand> commands,
+                                        FloodwatchConfig config, Map<String, Long> firstPublishedWall) {
+        Enforcement enforcement = new Enforcement(new ActiveCommands(commands), RouteClassifier.from(config),
+            config.getInt(FloodwatchConfig.IPV4_PREFIX_CONFIG), config.getInt(FloodwatchConfig.IPV6_PREFIX_CONFIG));
+        Scorer scorer = new Scorer(enforcement, commands, firstPublishedWall);
+        traffic.open().forEachRemaining(scorer::accept);
+        return scorer.result(name);
     }
 
     void accept(LabelledEvent labelled) {
@@ -73,7 +91,8 @@ final class Scorer {
             scored.add(new Scores.Attack(actor, tally.requests, detected,
                 detected ? Math.max(0, tally.first.getDetectedAt() - tally.onset) : -1,
                 detected && published != null ? Math.max(0, tally.first.getIssuedAt() - published) : -1,
-                tally.late == 0 ? 0 : (double) tally.lateCovered / tally.late));
+                tally.late == 0 ? 0 : (double) tally.lateCovered / tally.late,
+                detected ? tally.first.getAction() + " " + tally.first.getTarget() : null));
         });
         long issued = commands.stream().filter(c -> c.getAction() != MitigationAction.LIFT).count();
         long strong = commands.stream().filter(c -> c.getAction() == MitigationAction.BLOCK

@@ -17,9 +17,10 @@ public final class Scores {
      * @param timeToMitigateMs event time from its first request to the first command that acted on it, or -1
      * @param wallClockMs wall-clock time from publishing its first request to that command's emission, or -1
      * @param coverageAfter30s share of its requests from 30 s after onset on that active commands acted on
+     * @param firstCommand the first command that acted on its requests, as "ACTION target", or null
      */
     public record Attack(String actor, long requests, boolean detected, long timeToMitigateMs, long wallClockMs,
-                         double coverageAfter30s) {
+                         double coverageAfter30s, String firstCommand) {
     }
 
     /**

@@ -20,7 +20,7 @@ import io.floodwatch.schema.serde.InvalidEventException;
 import io.floodwatch.schema.serde.RequestEventJson;
 
 /** Labelled traffic that can be read twice (once to publish, once to score), without holding it in memory. */
-interface TrafficSource {
+public interface TrafficSource {
 
     /** Actor name of the attackers of a recorded file. */
     String LABELLED_ATTACKERS = "labelled-attackers";

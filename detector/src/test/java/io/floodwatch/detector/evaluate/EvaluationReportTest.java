@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EvaluationReportTest {
 
     private static final Scores.Scenario SCRAPER = new Scores.Scenario("scraper",
-        List.of(new Scores.Attack("scraper", 9000, true, 12_000, 800, 0.95)), 20_000, 0.002, 0.001, 2, 1,
+        List.of(new Scores.Attack("scraper", 9000, true, 12_000, 800, 0.95, "BLOCK 203.0.113.7/32")), 20_000, 0.002, 0.001, 2, 1,
         List.of("RESTRICT_REGISTRATION POST /api/v1/auth/register [CN, US]"));
     private static final Scores.Scenario BASELINE = new Scores.Scenario("baseline", List.of(), 30_000, 0.0, 0.0, 1, 1, List.of());
 
