@@ -9,6 +9,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 import io.floodwatch.detector.watermark.InputProgress;
+import io.floodwatch.detector.watermark.Watermarks;
 import io.floodwatch.schema.RequestEvent;
 import io.floodwatch.schema.StreamProgress;
 
@@ -31,8 +32,6 @@ public final class KeyJsonBySource implements Processor<byte[], RequestEvent, St
     /** Stage name in the upstream ids of progress records. */
     public static final String STAGE = "json-requests";
 
-    private static final long RESEND_MS = 1_000;
-
     private final long intervalMs;
     private final long idleMs;
     private ProcessorContext<String, SpecificRecord> context;
@@ -41,7 +40,6 @@ public final class KeyJsonBySource implements Processor<byte[], RequestEvent, St
     private long sent = Long.MIN_VALUE;
     private boolean sentIdle = true;
     private boolean everSent;
-    private long sentAt;
 
     /**
      * @param intervalMs how often progress is reported (wall clock)
@@ -64,7 +62,7 @@ public final class KeyJsonBySource implements Processor<byte[], RequestEvent, St
     public void process(Record<byte[], RequestEvent> record) {
         input.observe(record.timestamp());
         if (sentIdle && everSent) {
-            send(sent, false, context.currentSystemTimeMs());
+            send(sent, false);
         }
         context.forward(record.withKey(record.value().getSourceIp()).withValue((SpecificRecord) record.value()));
     }
@@ -75,17 +73,16 @@ public final class KeyJsonBySource implements Processor<byte[], RequestEvent, St
         if (watermark == Long.MIN_VALUE && !idle) {
             return;
         }
-        if (!everSent || watermark != sent || idle != sentIdle || now - sentAt >= RESEND_MS) {
-            send(watermark, idle, now);
+        if (!everSent || idle != sentIdle || Watermarks.worthSending(watermark, sent)) {
+            send(watermark, idle);
         }
     }
 
-    private void send(long watermark, boolean idle, long now) {
+    private void send(long watermark, boolean idle) {
         StreamProgress report = StreamProgress.newBuilder().setUpstream(upstream).setWatermark(watermark).setIdle(idle).build();
         context.forward(new Record<>(PROGRESS_KEY, report, Math.max(0, watermark)));
         sent = watermark;
         sentIdle = idle;
         everSent = true;
-        sentAt = now;
     }
 }

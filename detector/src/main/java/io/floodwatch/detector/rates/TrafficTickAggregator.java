@@ -24,6 +24,7 @@ import io.floodwatch.schema.SourceTick;
 import io.floodwatch.schema.StreamProgress;
 import io.floodwatch.detector.watermark.InputProgress;
 import io.floodwatch.detector.watermark.UpstreamProgress;
+import io.floodwatch.detector.watermark.Watermarks;
 import io.floodwatch.detector.watermark.WatermarkSettings;
 import io.floodwatch.schema.target.TargetKeys;
 
@@ -219,7 +220,7 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
     private void forwardProgress(long timestamp) {
         long watermark = upstreams.watermark();
         boolean idle = upstreams.allIdle();
-        if (!upstreams.anyReported() || (everSent && watermark == sentWatermark && idle == sentIdle)) {
+        if (!upstreams.anyReported() || (everSent && idle == sentIdle && !Watermarks.worthSending(watermark, sentWatermark))) {
             return;
         }
         send(watermark, idle, timestamp);

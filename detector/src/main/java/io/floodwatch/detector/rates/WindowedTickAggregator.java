@@ -24,6 +24,7 @@ import io.floodwatch.detector.metrics.DetectorMeters;
 import io.floodwatch.detector.watermark.UpstreamProgress;
 import io.floodwatch.detector.watermark.WatermarkHeader;
 import io.floodwatch.detector.watermark.WatermarkSettings;
+import io.floodwatch.detector.watermark.Watermarks;
 import io.floodwatch.schema.StreamProgress;
 import io.floodwatch.schema.serde.AvroSerde;
 
@@ -88,6 +89,7 @@ public final class WindowedTickAggregator<T extends SpecificRecord, A extends Sp
     private String upstream;
     private long removedUntil = 0;
     private boolean sentIdle;
+    private long sentWatermark = Long.MIN_VALUE;
 
     private WindowedTickAggregator(Stage<T, A> stage, Aggregation<T, A> aggregation, DetectorMeters meters) {
         this.stage = stage;
@@ -160,9 +162,14 @@ public final class WindowedTickAggregator<T extends SpecificRecord, A extends Sp
         if (watermark != Long.MIN_VALUE) {
             removeWindowsBefore(watermark - stage.windowMs() - stage.graceMs());
         }
-        sentIdle = upstreams.allIdle();
+        boolean idle = upstreams.allIdle();
+        if (idle == sentIdle && sentWatermark != Long.MIN_VALUE && !Watermarks.worthSending(watermark, sentWatermark)) {
+            return;
+        }
+        sentIdle = idle;
+        sentWatermark = watermark;
         StreamProgress progress = StreamProgress.newBuilder().setUpstream(upstream).setWatermark(watermark)
-            .setIdle(sentIdle).build();
+            .setIdle(idle).build();
         context.forward(new Record<>(null, progress, Math.max(0, watermark)));
     }
 

@@ -32,6 +32,17 @@ import java.util.Map;
  */
 public final class Watermarks {
 
+    /**
+     * Progress is passed downstream when it has moved by at least this much (or an upstream's idleness changed): a
+     * finer grain would only add records, since windows close a grace period after their end.
+     */
+    public static final long REPORT_STEP_MS = 1_000;
+
+    /** Whether a watermark moved far enough from the one last sent to be worth sending. */
+    public static boolean worthSending(long watermark, long sent) {
+        return watermark != sent && (sent == Long.MIN_VALUE || watermark == Long.MIN_VALUE || watermark - sent >= REPORT_STEP_MS);
+    }
+
     /** What is known of one upstream. */
     public record Upstream(long watermark, boolean idle, long heardAtWallClock, boolean heard) {
     }

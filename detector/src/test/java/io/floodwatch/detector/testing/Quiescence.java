@@ -16,11 +16,13 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * Waits until a Kafka Streams application has processed everything published so far, judged from the outside:
- * its consumer group has committed every partition of its input topics and of its own repartition topics up to the
- * end offsets read just before, and the output topics have not grown, on several polls in a row. One poll is not
- * enough: what the application consumes produces records into its next repartition topic, so each quiet poll
- * proves one more stage drained. Nothing here depends on how fast the machine is, only on the offsets.
+ * Waits until a Kafka Streams application has processed everything published so far, judged from the outside, in
+ * rounds: its consumer group has committed every partition of its input topics and of its own repartition topics up
+ * to the end offsets read at the start of the round, and the output topics have not grown, for several rounds in a
+ * row. One round is not enough: what the application consumes produces records into its next repartition topic, so
+ * each quiet round proves one more stage drained. (The repartition topics never stay empty: the watermark's progress
+ * records keep flowing, about one a second, so a round waits for what was there when it began, not for an empty
+ * topic.) Nothing here depends on how fast the machine is, only on the offsets.
  */
 public final class Quiescence {
 
@@ -32,6 +34,7 @@ public final class Quiescence {
     private final List<String> outputTopics;
     private int quietPolls;
     private long lastOutputEnd = -1;
+    private Map<TopicPartition, Long> target;
     private String lastState = "not polled yet";
 
     private Quiescence(Admin admin, String applicationId, List<String> inputTopics, List<String> outputTopics) {
@@ -65,7 +68,10 @@ public final class Quiescence {
         List<String> topics = new ArrayList<>(inputTopics);
         admin.listTopics().names().get().stream()
             .filter(t -> t.startsWith(applicationId + "-") && t.endsWith("-repartition")).forEach(topics::add);
-        Map<TopicPartition, Long> end = endOffsets(topics);
+        if (target == null) {
+            target = endOffsets(topics);
+        }
+        Map<TopicPartition, Long> end = target;
         Map<TopicPartition, OffsetAndMetadata> committed =
             admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
         Map<TopicPartition, String> behind = new HashMap<>();
@@ -78,13 +84,12 @@ public final class Quiescence {
         });
         long outputEnd = endOffsets(outputTopics).values().stream().mapToLong(Long::longValue).sum();
         if (!behind.isEmpty()) {
-            quietPolls = 0;
-        } else if (outputEnd != lastOutputEnd) {
-            quietPolls = 1;
-        } else {
-            quietPolls++;
+            lastState = "behind (committed/end): " + behind;
+            return false;
         }
+        quietPolls = outputEnd != lastOutputEnd ? 1 : quietPolls + 1;
         lastOutputEnd = outputEnd;
+        target = endOffsets(topics);
         lastState = behind.isEmpty() ? "nothing behind, outputs " + outputTopics + " at " + outputEnd
             : "behind (committed/end): " + behind;
         return quietPolls >= QUIET_POLLS;
