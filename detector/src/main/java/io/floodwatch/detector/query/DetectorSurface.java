@@ -17,6 +17,7 @@ import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.detector.config.Topics;
 import io.floodwatch.detector.detect.BaselineModel;
 import io.floodwatch.detector.ingest.DeadLetters;
+import io.floodwatch.detector.progress.InputProgressWatchdog;
 import io.floodwatch.schema.text.LogText;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -46,9 +47,11 @@ public final class DetectorSurface implements AutoCloseable {
      *
      * @param http the bound server, or null when the HTTP surface is off
      * @param self this instance as other instances reach it, or null
+     * @param watchdog the input progress watchdog, read by the readiness probe
      */
     public static DetectorSurface start(FloodwatchConfig config, Topics topics, String bootstrap, KafkaStreams streams,
-                                        PrometheusMeterRegistry registry, QueryServer http, HostInfo self) {
+                                        PrometheusMeterRegistry registry, QueryServer http, HostInfo self,
+                                        InputProgressWatchdog watchdog) {
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         if (http == null) {
@@ -59,7 +62,7 @@ public final class DetectorSurface implements AutoCloseable {
         TopicTail deadLetters = new TopicTail(bootstrap, topics.deadLetters().name(), KEPT, DetectorSurface::deadLetter,
             config.kafkaOverrides());
         http.serve(new QueryServer.Sources(streams, new DetectorViews(streams, BaselineModel.from(config)), anomalies,
-            deadLetters, registry::scrape, self));
+            deadLetters, registry::scrape, self, watchdog::report));
         return new DetectorSurface(streamsMetrics, anomalies, deadLetters);
     }
 
