@@ -17,7 +17,8 @@ import org.apache.kafka.common.TopicPartition;
  * <ul>
  *   <li>A partition is <b>stalled</b> when it has lag and its committed offset has not changed for {@code stallMs}; a
  *       partition without lag is never stalled, and its clock restarts. A stall of the detector begins when its first
- *       partition stalls and ends when none is stalled.</li>
+ *       partition stalls and ends when none is stalled. Clocks only run once the detector is judged (it has started
+ *       processing): restoring state at start-up is not a stall.</li>
  *   <li>Records are <b>lost</b> when a partition's log start offset passes the group's committed offset: they were
  *       deleted (retention, {@code deleteRecords}) before they were processed. Each offset range is reported once.</li>
  * </ul>
@@ -62,8 +63,12 @@ public final class InputProgress {
                         List<Loss> losses) {
     }
 
-    /** Judges one check made at wall-clock time {@code now}. */
-    public Check observe(long now, List<PartitionOffsets> offsets) {
+    /**
+     * Judges one check made at wall-clock time {@code now}.
+     *
+     * @param judging whether stalls count yet (false while the detector starts: every clock restarts)
+     */
+    public Check observe(long now, List<PartitionOffsets> offsets, boolean judging) {
         List<PartitionLag> partitions = new ArrayList<>();
         List<PartitionLag> newlyStalled = new ArrayList<>();
         List<Loss> losses = new ArrayList<>();
@@ -73,7 +78,7 @@ public final class InputProgress {
             seen.add(tp);
             State state = states.computeIfAbsent(tp, key -> new State(observed.committed(), now));
             long lag = observed.lagRecords();
-            if (!Objects.equals(state.committed, observed.committed()) || lag == 0) {
+            if (!Objects.equals(state.committed, observed.committed()) || lag == 0 || !judging) {
                 state.committed = observed.committed();
                 state.progressAt = now;
             }

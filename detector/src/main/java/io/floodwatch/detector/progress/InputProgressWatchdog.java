@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -50,7 +51,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * the detector's consumer group progresses through its input topics. Every {@code watchdog.interval.ms} (wall clock)
  * it reads each input partition's committed offset, log start and end (last stable) offsets and, when a partition has
  * lag, the event time of the last record and of the last record processed (decoded from the payload; unknown when it
- * does not decode). {@link InputProgress} judges it:
+ * does not decode). {@link InputProgress} judges it, from the first time Kafka Streams runs (restoring state at
+ * start-up is not a stall):
  * <ul>
  *   <li>lag per partition in gauges {@code floodwatch.input.lag.records{topic,partition}} and
  *       {@code floodwatch.input.lag.seconds{topic,partition}} (event time; NaN when unknown);</li>
@@ -101,7 +103,9 @@ public final class InputProgressWatchdog implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String group;
     private final Map<String, Function<byte[], Long>> eventTimes;
+    private final BooleanSupplier started;
     private final Supplier<Ownership> ownership;
+    private boolean judging;
     private final InputProgress progress;
     private final long stallMs;
     private final MeterRegistry registry;
@@ -123,15 +127,17 @@ public final class InputProgressWatchdog implements AutoCloseable {
      * @param eventTimes per input topic, the event time in a record's value (null or an exception when unknown)
      * @param intervalMs wall-clock time between checks
      * @param stallMs how long a partition with lag may go without progress
+     * @param started whether the detector has started processing (stalls are judged from then on)
      * @param ownership which partitions this instance processes
      * @param registry where the meters live
      */
     public InputProgressWatchdog(String bootstrapServers, Map<String, Object> clientOverrides, String group,
                                  Map<String, Function<byte[], Long>> eventTimes, long intervalMs, long stallMs,
-                                 Supplier<Ownership> ownership, MeterRegistry registry) {
+                                 BooleanSupplier started, Supplier<Ownership> ownership, MeterRegistry registry) {
         Map<String, Object> adminProps = new HashMap<>();
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, "floodwatch-watchdog-admin");
+        adminProps.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
         adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
         adminProps.putAll(clientOverrides);
         Map<String, Object> consumerProps = new HashMap<>();
@@ -147,6 +153,7 @@ public final class InputProgressWatchdog implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.group = group;
         this.eventTimes = Map.copyOf(eventTimes);
+        this.started = started;
         this.ownership = ownership;
         this.progress = new InputProgress(stallMs);
         this.stallMs = stallMs;
@@ -177,7 +184,7 @@ public final class InputProgressWatchdog implements AutoCloseable {
             topics.requestsJson().name(), value -> RequestEventJson.parse(value).getTimestamp());
         return new InputProgressWatchdog(bootstrapServers, config.kafkaOverrides(), config.getString(FloodwatchConfig.APPLICATION_ID_CONFIG),
             eventTimes, config.getLong(FloodwatchConfig.WATCHDOG_INTERVAL_CONFIG), config.getLong(FloodwatchConfig.WATCHDOG_STALL_CONFIG),
-            () -> Ownership.of(streams), registry);
+            () -> streams.state() == KafkaStreams.State.RUNNING, () -> Ownership.of(streams), registry);
     }
 
     /** The latest check. */
@@ -234,7 +241,8 @@ public final class InputProgressWatchdog implements AutoCloseable {
             offsets.add(observed);
         }
         long now = System.currentTimeMillis();
-        InputProgress.Check check = progress.observe(now, offsets);
+        judging = judging || started.getAsBoolean();
+        InputProgress.Check check = progress.observe(now, offsets, judging);
         Ownership owners = ownership.get();
         LateData late = LateData.read(registry);
         report = new ProgressReport(now, check.partitions(), InputProgress.blocksReadiness(check.partitions(), owners.local(),

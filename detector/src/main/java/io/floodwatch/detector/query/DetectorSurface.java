@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -33,17 +34,33 @@ public final class DetectorSurface implements AutoCloseable {
     private static final int KEPT = 200;
 
     private final KafkaStreamsMetrics streamsMetrics;
+    private final PrometheusMeterRegistry registry;
     private final TopicTail anomalies;
     private final TopicTail deadLetters;
+    private final AtomicBoolean streamsMetricsBound = new AtomicBoolean();
 
-    private DetectorSurface(KafkaStreamsMetrics streamsMetrics, TopicTail anomalies, TopicTail deadLetters) {
+    private DetectorSurface(KafkaStreamsMetrics streamsMetrics, PrometheusMeterRegistry registry, TopicTail anomalies,
+                            TopicTail deadLetters) {
         this.streamsMetrics = streamsMetrics;
+        this.registry = registry;
         this.anomalies = anomalies;
         this.deadLetters = deadLetters;
     }
 
     /**
-     * Binds the metrics and, when there is a server, starts the tails and serves.
+     * Binds Kafka Streams' metrics once it first runs. The binder looks for new Kafka metrics only once a minute, and
+     * task metrics (such as {@code dropped-records-total}) exist only once tasks are assigned: bound before, they would
+     * stay out of scrapes for up to a minute.
+     */
+    public void streamsRunning() {
+        if (streamsMetricsBound.compareAndSet(false, true)) {
+            streamsMetrics.bindTo(registry);
+        }
+    }
+
+    /**
+     * Prepares the metrics binder ({@link #streamsRunning()} binds it) and, when there is a server, starts the tails
+     * and serves.
      *
      * @param http the bound server, or null when the HTTP surface is off
      * @param self this instance as other instances reach it, or null
@@ -53,9 +70,8 @@ public final class DetectorSurface implements AutoCloseable {
                                         PrometheusMeterRegistry registry, QueryServer http, HostInfo self,
                                         InputProgressWatchdog watchdog) {
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
-        streamsMetrics.bindTo(registry);
         if (http == null) {
-            return new DetectorSurface(streamsMetrics, null, null);
+            return new DetectorSurface(streamsMetrics, registry, null, null);
         }
         TopicTail anomalies = new TopicTail(bootstrap, topics.anomalies().name(), KEPT, DetectorSurface::anomaly,
             config.kafkaOverrides());
@@ -63,7 +79,7 @@ public final class DetectorSurface implements AutoCloseable {
             config.kafkaOverrides());
         http.serve(new QueryServer.Sources(streams, new DetectorViews(streams, BaselineModel.from(config)), anomalies,
             deadLetters, registry::scrape, self, watchdog::report));
-        return new DetectorSurface(streamsMetrics, anomalies, deadLetters);
+        return new DetectorSurface(streamsMetrics, registry, anomalies, deadLetters);
     }
 
     private static Map<String, Object> anomaly(ConsumerRecord<byte[], byte[]> record) {
@@ -101,6 +117,8 @@ public final class DetectorSurface implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        streamsMetrics.close();
+        if (streamsMetricsBound.get()) {
+            streamsMetrics.close();
+        }
     }
 }

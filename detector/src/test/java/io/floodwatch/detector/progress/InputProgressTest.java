@@ -25,12 +25,12 @@ class InputProgressTest {
     void shouldStallOnceWhenACommittedOffsetStaysBehindTheEndForTheStallTime() {
         // Given
         InputProgress progress = new InputProgress(STALL_MS);
-        progress.observe(0, List.of(offsets(P0, 100L, 0, 500), offsets(P1, 500L, 0, 500)));
+        progress.observe(0, List.of(offsets(P0, 100L, 0, 500), offsets(P1, 500L, 0, 500)), true);
 
         // When
-        InputProgress.Check before = progress.observe(59_999, List.of(offsets(P0, 100L, 0, 500), offsets(P1, 500L, 0, 500)));
-        InputProgress.Check at = progress.observe(60_000, List.of(offsets(P0, 100L, 0, 500), offsets(P1, 500L, 0, 500)));
-        InputProgress.Check later = progress.observe(65_000, List.of(offsets(P0, 100L, 0, 500), offsets(P1, 500L, 0, 500)));
+        InputProgress.Check before = progress.observe(59_999, List.of(offsets(P0, 100L, 0, 500), offsets(P1, 500L, 0, 500)), true);
+        InputProgress.Check at = progress.observe(60_000, List.of(offsets(P0, 100L, 0, 500), offsets(P1, 500L, 0, 500)), true);
+        InputProgress.Check later = progress.observe(65_000, List.of(offsets(P0, 100L, 0, 500), offsets(P1, 500L, 0, 500)), true);
 
         // Then
         assertFalse(before.partitions().get(0).stalled());
@@ -48,9 +48,9 @@ class InputProgressTest {
         InputProgress progress = new InputProgress(STALL_MS);
 
         // When
-        progress.observe(0, List.of(offsets(P0, 100L, 0, 10_000)));
-        progress.observe(40_000, List.of(offsets(P0, 2_000L, 0, 12_000)));
-        InputProgress.Check check = progress.observe(90_000, List.of(offsets(P0, 4_000L, 0, 14_000)));
+        progress.observe(0, List.of(offsets(P0, 100L, 0, 10_000)), true);
+        progress.observe(40_000, List.of(offsets(P0, 2_000L, 0, 12_000)), true);
+        InputProgress.Check check = progress.observe(90_000, List.of(offsets(P0, 4_000L, 0, 14_000)), true);
 
         // Then
         assertFalse(check.partitions().get(0).stalled());
@@ -61,12 +61,12 @@ class InputProgressTest {
     void shouldEndTheStallWhenTheStuckPartitionMovesAgain() {
         // Given
         InputProgress progress = new InputProgress(STALL_MS);
-        progress.observe(0, List.of(offsets(P0, 100L, 0, 500)));
-        assertTrue(progress.observe(60_000, List.of(offsets(P0, 100L, 0, 500))).stallStarted());
+        progress.observe(0, List.of(offsets(P0, 100L, 0, 500)), true);
+        assertTrue(progress.observe(60_000, List.of(offsets(P0, 100L, 0, 500)), true).stallStarted());
 
         // When
-        InputProgress.Check moved = progress.observe(65_000, List.of(offsets(P0, 300L, 0, 500)));
-        InputProgress.Check again = progress.observe(125_000, List.of(offsets(P0, 300L, 0, 500)));
+        InputProgress.Check moved = progress.observe(65_000, List.of(offsets(P0, 300L, 0, 500)), true);
+        InputProgress.Check again = progress.observe(125_000, List.of(offsets(P0, 300L, 0, 500)), true);
 
         // Then
         assertTrue(moved.stallEnded());
@@ -80,8 +80,8 @@ class InputProgressTest {
         InputProgress progress = new InputProgress(STALL_MS);
 
         // When
-        progress.observe(0, List.of(offsets(P0, null, 20, 500)));
-        InputProgress.Check check = progress.observe(60_000, List.of(offsets(P0, null, 20, 500)));
+        progress.observe(0, List.of(offsets(P0, null, 20, 500)), true);
+        InputProgress.Check check = progress.observe(60_000, List.of(offsets(P0, null, 20, 500)), true);
 
         // Then
         assertTrue(check.stallStarted());
@@ -90,16 +90,32 @@ class InputProgressTest {
     }
 
     @Test
+    void shouldNotStallWhileTheDetectorStarts() {
+        // Given a detector restoring its state for longer than the stall time
+        InputProgress progress = new InputProgress(STALL_MS);
+        progress.observe(0, List.of(offsets(P0, 100L, 0, 500)), false);
+        InputProgress.Check starting = progress.observe(90_000, List.of(offsets(P0, 100L, 0, 500)), false);
+
+        // When
+        InputProgress.Check started = progress.observe(100_000, List.of(offsets(P0, 100L, 0, 500)), true);
+        InputProgress.Check stuck = progress.observe(150_000, List.of(offsets(P0, 100L, 0, 500)), true);
+
+        // Then
+        assertFalse(starting.stallStarted() || started.stallStarted());
+        assertTrue(stuck.stallStarted(), "the clock runs from the start of processing");
+    }
+
+    @Test
     void shouldCountEachLostRangeOnceWhenTheLogStartPassesTheCommittedOffset() {
         // Given
         InputProgress progress = new InputProgress(STALL_MS);
-        progress.observe(0, List.of(offsets(P0, 100L, 0, 500)));
+        progress.observe(0, List.of(offsets(P0, 100L, 0, 500)), true);
 
         // When
-        InputProgress.Check deleted = progress.observe(5_000, List.of(offsets(P0, 100L, 400, 500)));
-        InputProgress.Check same = progress.observe(10_000, List.of(offsets(P0, 100L, 400, 500)));
-        InputProgress.Check more = progress.observe(15_000, List.of(offsets(P0, 100L, 450, 600)));
-        InputProgress.Check retention = progress.observe(20_000, List.of(offsets(P0, 600L, 550, 600)));
+        InputProgress.Check deleted = progress.observe(5_000, List.of(offsets(P0, 100L, 400, 500)), true);
+        InputProgress.Check same = progress.observe(10_000, List.of(offsets(P0, 100L, 400, 500)), true);
+        InputProgress.Check more = progress.observe(15_000, List.of(offsets(P0, 100L, 450, 600)), true);
+        InputProgress.Check retention = progress.observe(20_000, List.of(offsets(P0, 600L, 550, 600)), true);
 
         // Then
         assertEquals(List.of(new InputProgress.Loss(P0, 100, 400)), deleted.losses());
@@ -119,7 +135,7 @@ class InputProgressTest {
         InputProgress.Check check = progress.observe(0, List.of(
             new PartitionOffsets(P0, 100L, 0, 500, 1_000_252_000L, 1_000_000_000L),
             new PartitionOffsets(P1, 100L, 0, 500, 1_000_252_000L, null),
-            new PartitionOffsets(new TopicPartition("requests", 2), 500L, 0, 500, null, null)));
+            new PartitionOffsets(new TopicPartition("requests", 2), 500L, 0, 500, null, null)), true);
 
         // Then
         assertEquals(252_000L, check.partitions().get(0).behindMs());
