@@ -54,7 +54,7 @@ public final class DetectorApp implements AutoCloseable {
     private final LiveRules rules;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final QueryServer http;
-    private volatile DetectorSurface surface;
+    private DetectorSurface surface;
     private InputProgressWatchdog watchdog;
 
     private DetectorApp(EmbeddedKafkaBroker broker, KafkaStreams streams, String bootstrapServers, LiveRules rules,
@@ -150,9 +150,6 @@ public final class DetectorApp implements AutoCloseable {
             });
             streams.setStateListener((newState, oldState) -> {
                 LOG.info("Detector state {} -> {}", oldState, newState);
-                if (newState == KafkaStreams.State.RUNNING && app.surface != null) {
-                    app.surface.streamsRunning();
-                }
                 if (newState == KafkaStreams.State.NOT_RUNNING || newState == KafkaStreams.State.ERROR) {
                     app.stopped.countDown();
                 }

@@ -30,6 +30,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -105,6 +107,7 @@ public final class InputProgressWatchdog implements AutoCloseable {
     private final Map<String, Function<byte[], Long>> eventTimes;
     private final BooleanSupplier started;
     private final Supplier<Ownership> ownership;
+    private final Supplier<Map<MetricName, ? extends Metric>> streamsMetrics;
     private boolean judging;
     private final InputProgress progress;
     private final long stallMs;
@@ -129,11 +132,13 @@ public final class InputProgressWatchdog implements AutoCloseable {
      * @param stallMs how long a partition with lag may go without progress
      * @param started whether the detector has started processing (stalls are judged from then on)
      * @param ownership which partitions this instance processes
+     * @param streamsMetrics Kafka Streams' metrics, for its dropped records
      * @param registry where the meters live
      */
     public InputProgressWatchdog(String bootstrapServers, Map<String, Object> clientOverrides, String group,
                                  Map<String, Function<byte[], Long>> eventTimes, long intervalMs, long stallMs,
-                                 BooleanSupplier started, Supplier<Ownership> ownership, MeterRegistry registry) {
+                                 BooleanSupplier started, Supplier<Ownership> ownership,
+                                 Supplier<Map<MetricName, ? extends Metric>> streamsMetrics, MeterRegistry registry) {
         Map<String, Object> adminProps = new HashMap<>();
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, "floodwatch-watchdog-admin");
@@ -155,6 +160,7 @@ public final class InputProgressWatchdog implements AutoCloseable {
         this.eventTimes = Map.copyOf(eventTimes);
         this.started = started;
         this.ownership = ownership;
+        this.streamsMetrics = streamsMetrics;
         this.progress = new InputProgress(stallMs);
         this.stallMs = stallMs;
         this.registry = registry;
@@ -184,7 +190,7 @@ public final class InputProgressWatchdog implements AutoCloseable {
             topics.requestsJson().name(), value -> RequestEventJson.parse(value).getTimestamp());
         return new InputProgressWatchdog(bootstrapServers, config.kafkaOverrides(), config.getString(FloodwatchConfig.APPLICATION_ID_CONFIG),
             eventTimes, config.getLong(FloodwatchConfig.WATCHDOG_INTERVAL_CONFIG), config.getLong(FloodwatchConfig.WATCHDOG_STALL_CONFIG),
-            () -> streams.state() == KafkaStreams.State.RUNNING, () -> Ownership.of(streams), registry);
+            () -> streams.state() == KafkaStreams.State.RUNNING, () -> Ownership.of(streams), streams::metrics, registry);
     }
 
     /** The latest check. */
@@ -244,7 +250,7 @@ public final class InputProgressWatchdog implements AutoCloseable {
         judging = judging || started.getAsBoolean();
         InputProgress.Check check = progress.observe(now, offsets, judging);
         Ownership owners = ownership.get();
-        LateData late = LateData.read(registry);
+        LateData late = LateData.read(registry, streamsMetrics.get());
         report = new ProgressReport(now, check.partitions(), InputProgress.blocksReadiness(check.partitions(), owners.local(),
             owners.assigned()), late);
         publish(check, now, late);

@@ -5,16 +5,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Counter;
 
 /**
- * Late data so far, read by name from the registry: the detector's own {@code floodwatch.late.records{stage}} and
- * {@code floodwatch.late.requests{stage}} (records and the requests they carried, dropped as later than a window's
- * grace), and Kafka Streams' own task metric {@code dropped-records-total} (through the {@code KafkaStreamsMetrics}
- * binder, summed over tasks). Meters not registered count as 0.
+ * Late data so far: the detector's own {@code floodwatch.late.records{stage}} and {@code floodwatch.late.requests{stage}}
+ * (records and the requests they carried, dropped as later than a window's grace), read by name from the registry
+ * (meters not registered count as 0), and Kafka Streams' own task metric {@code dropped-records-total}, summed over
+ * tasks (read from Kafka Streams itself: Micrometer's binder exports it as
+ * {@code kafka_stream_task_dropped_records_total}).
  *
  * @param records late records per stage
  * @param requests requests in late records per stage
@@ -26,8 +30,9 @@ public record LateData(Map<String, Long> records, Map<String, Long> requests, lo
     public static final String LATE_RECORDS = "floodwatch.late.records";
     /** The detector's late requests counter (Prometheus {@code floodwatch_late_requests_total}). */
     public static final String LATE_REQUESTS = "floodwatch.late.requests";
-    /** Kafka Streams' dropped records task metric (Prometheus {@code kafka_stream_task_dropped_records_total}). */
-    public static final String STREAMS_DROPPED_RECORDS = "kafka.stream.task.dropped.records.total";
+    /** Kafka Streams' dropped records task metric. */
+    public static final String STREAMS_DROPPED_RECORDS = "dropped-records-total";
+    private static final String STREAMS_TASK_GROUP = "stream-task-metrics";
     /** The stages counted, in the order of the topology. */
     public static final List<String> STAGES = List.of("endpoint-rates", "source-rates", "plan-mitigations");
 
@@ -39,10 +44,21 @@ public record LateData(Map<String, Long> records, Map<String, Long> requests, lo
         requests = Map.copyOf(requests);
     }
 
-    /** The counts in a registry now. */
-    public static LateData read(MeterRegistry registry) {
-        return new LateData(byStage(registry, LATE_RECORDS), byStage(registry, LATE_REQUESTS),
-            Math.round(sum(registry.find(STREAMS_DROPPED_RECORDS).meters())));
+    /**
+     * The counts now.
+     *
+     * @param registry where the detector's counters live
+     * @param streamsMetrics Kafka Streams' metrics ({@code KafkaStreams.metrics()})
+     */
+    public static LateData read(MeterRegistry registry, Map<MetricName, ? extends Metric> streamsMetrics) {
+        double dropped = 0;
+        for (Map.Entry<MetricName, ? extends Metric> metric : streamsMetrics.entrySet()) {
+            if (STREAMS_DROPPED_RECORDS.equals(metric.getKey().name()) && STREAMS_TASK_GROUP.equals(metric.getKey().group())
+                && metric.getValue().metricValue() instanceof Number value && Double.isFinite(value.doubleValue())) {
+                dropped += value.doubleValue();
+            }
+        }
+        return new LateData(byStage(registry, LATE_RECORDS), byStage(registry, LATE_REQUESTS), Math.round(dropped));
     }
 
     /** Whether anything was late. */
@@ -90,10 +106,6 @@ public record LateData(Map<String, Long> records, Map<String, Long> requests, lo
                 total += counter.count();
             } else if (meter instanceof FunctionCounter counter) {
                 total += counter.count();
-            } else {
-                for (var measurement : meter.measure()) {
-                    total += Double.isFinite(measurement.getValue()) ? measurement.getValue() : 0;
-                }
             }
         }
         return total;

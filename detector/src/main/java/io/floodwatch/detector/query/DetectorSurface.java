@@ -4,12 +4,20 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,38 +37,26 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  */
 public final class DetectorSurface implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DetectorSurface.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
     private static final int KEPT = 200;
 
     private final KafkaStreamsMetrics streamsMetrics;
-    private final PrometheusMeterRegistry registry;
+    private final MetricsBinding binding;
     private final TopicTail anomalies;
     private final TopicTail deadLetters;
-    private final AtomicBoolean streamsMetricsBound = new AtomicBoolean();
 
-    private DetectorSurface(KafkaStreamsMetrics streamsMetrics, PrometheusMeterRegistry registry, TopicTail anomalies,
-                            TopicTail deadLetters) {
+    private DetectorSurface(KafkaStreamsMetrics streamsMetrics, MetricsBinding binding, TopicTail anomalies, TopicTail deadLetters) {
         this.streamsMetrics = streamsMetrics;
-        this.registry = registry;
+        this.binding = binding;
         this.anomalies = anomalies;
         this.deadLetters = deadLetters;
     }
 
     /**
-     * Binds Kafka Streams' metrics once it first runs. The binder looks for new Kafka metrics only once a minute, and
-     * task metrics (such as {@code dropped-records-total}) exist only once tasks are assigned: bound before, they would
-     * stay out of scrapes for up to a minute.
-     */
-    public void streamsRunning() {
-        if (streamsMetricsBound.compareAndSet(false, true)) {
-            streamsMetrics.bindTo(registry);
-        }
-    }
-
-    /**
-     * Prepares the metrics binder ({@link #streamsRunning()} binds it) and, when there is a server, starts the tails
-     * and serves.
+     * Binds the metrics and, when there is a server, starts the tails and serves. Each scrape first binds the Kafka
+     * metrics created since the last one (see {@link MetricsBinding}).
      *
      * @param http the bound server, or null when the HTTP surface is off
      * @param self this instance as other instances reach it, or null
@@ -69,17 +65,22 @@ public final class DetectorSurface implements AutoCloseable {
     public static DetectorSurface start(FloodwatchConfig config, Topics topics, String bootstrap, KafkaStreams streams,
                                         PrometheusMeterRegistry registry, QueryServer http, HostInfo self,
                                         InputProgressWatchdog watchdog) {
-        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        MetricsBinding binding = new MetricsBinding();
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams, List.of(), binding);
+        streamsMetrics.bindTo(registry);
         if (http == null) {
-            return new DetectorSurface(streamsMetrics, registry, null, null);
+            return new DetectorSurface(streamsMetrics, binding, null, null);
         }
         TopicTail anomalies = new TopicTail(bootstrap, topics.anomalies().name(), KEPT, DetectorSurface::anomaly,
             config.kafkaOverrides());
         TopicTail deadLetters = new TopicTail(bootstrap, topics.deadLetters().name(), KEPT, DetectorSurface::deadLetter,
             config.kafkaOverrides());
         http.serve(new QueryServer.Sources(streams, new DetectorViews(streams, BaselineModel.from(config)), anomalies,
-            deadLetters, registry::scrape, self, watchdog::report));
-        return new DetectorSurface(streamsMetrics, registry, anomalies, deadLetters);
+            deadLetters, () -> {
+                binding.bindNewMetrics();
+                return registry.scrape();
+            }, self, watchdog::report));
+        return new DetectorSurface(streamsMetrics, binding, anomalies, deadLetters);
     }
 
     private static Map<String, Object> anomaly(ConsumerRecord<byte[], byte[]> record) {
@@ -117,8 +118,49 @@ public final class DetectorSurface implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (streamsMetricsBound.get()) {
-            streamsMetrics.close();
+        streamsMetrics.close();
+        binding.shutdownNow();
+    }
+
+    /**
+     * The thread of Micrometer's Kafka binder, which looks for new Kafka metrics only once a minute: task metrics (such
+     * as {@code dropped-records-total}) appear when tasks are assigned, after start, and would be missing from scrapes
+     * for up to a minute. This executor remembers the binder's periodic check so that each scrape runs it first, on
+     * the same thread (so never concurrently with the periodic run), at most once a second.
+     */
+    private static final class MetricsBinding extends ScheduledThreadPoolExecutor {
+
+        private static final long MIN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+        private volatile Runnable check;
+        private long checkedAt = System.nanoTime() - MIN_INTERVAL_NANOS;
+
+        MetricsBinding() {
+            super(1, runnable -> {
+                Thread thread = new Thread(runnable, "floodwatch-kafka-metrics");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+
+        @Override
+        public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
+            check = command;
+            return super.scheduleAtFixedRate(command, initialDelay, period, unit);
+        }
+
+        synchronized void bindNewMetrics() {
+            Runnable command = check;
+            if (command == null || System.nanoTime() - checkedAt < MIN_INTERVAL_NANOS) {
+                return;
+            }
+            checkedAt = System.nanoTime();
+            try {
+                submit(command).get(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+                LOG.debug("Binding new Kafka metrics failed: {}", e.toString());
+            }
         }
     }
 }
