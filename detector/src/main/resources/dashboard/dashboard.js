@@ -31,6 +31,17 @@ function ago(ms) {
   return Math.abs(m) < 90 ? m + " min" : Math.round(m / 60) + " h";
 }
 
+// An event-time lag as people read it: "850 ms", "42 s", "4 min 12 s", "3 h 5 min".
+function duration(ms) {
+  if (ms < 1000) return Math.round(ms) + " ms";
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return s + " s";
+  if (s < 3600) return Math.floor(s / 60) + " min" + (s % 60 ? " " + (s % 60) + " s" : "");
+  const m = Math.floor(s / 60);
+  if (s < 86400) return Math.floor(m / 60) + " h" + (m % 60 ? " " + (m % 60) + " min" : "");
+  return Math.floor(s / 86400) + " d" + (Math.floor(s / 3600) % 24 ? " " + (Math.floor(s / 3600) % 24) + " h" : "");
+}
+
 async function getJson(path) {
   const response = await fetch(path, { cache: "no-store" });
   if (!response.ok) throw new Error(path + ": " + response.status);
@@ -123,6 +134,37 @@ function renderDeadLetters(data) {
   }));
 }
 
+// How far behind the input the detector runs, from /healthz/ready: "behind: 4 min 12 s (1,234 records)".
+function renderProgress(ready) {
+  const input = ready.input || {};
+  const behind = document.getElementById("behind");
+  const records = Number(input.lagRecords) || 0;
+  if (!input.checkedAt) {
+    behind.textContent = "behind: not checked yet";
+  } else if (records === 0) {
+    behind.textContent = "behind: 0 (caught up)";
+  } else {
+    behind.textContent = "behind: " + (input.behindMs != null ? duration(Number(input.behindMs)) : "event time unknown")
+      + " (" + records.toLocaleString("en-US") + " record" + (records === 1 ? "" : "s") + ")" + (input.stalled ? ", stalled" : "");
+  }
+  behind.className = "status " + (input.stalled ? "bad" : records > 0 ? "warn" : "ok");
+  behind.title = (input.partitions || []).filter((p) => p.lagRecords > 0).map((p) => p.topic + "-" + p.partition + ": "
+    + p.lagRecords + " records" + (p.behindMs != null ? ", " + duration(p.behindMs) : "") + (p.stalled ? ", stalled" : "")).join("\n");
+}
+
+function renderLate(ready) {
+  const late = ready.late || {};
+  const records = late.records || {};
+  const requests = late.requests || {};
+  const stages = Array.from(new Set([...Object.keys(records), ...Object.keys(requests)])).sort();
+  replaceRows(document.querySelector("#late tbody"), stages.map((stage) => {
+    const count = Number(records[stage]) || 0;
+    return row([stage, el("td", count, count > 0 ? "late" : null), Number(requests[stage]) || 0]);
+  }));
+  document.getElementById("streams-dropped").textContent = "Kafka Streams dropped records (all tasks): "
+    + (Number(late.streamsDroppedRecords) || 0);
+}
+
 async function refresh() {
   const status = document.getElementById("status");
   try {
@@ -135,9 +177,11 @@ async function refresh() {
     renderSources(sources);
     renderAnomalies(anomalies);
     renderDeadLetters(deadLetters);
+    renderProgress(ready);
+    renderLate(ready);
     const missing = (commands.missing || []).length;
     status.textContent = ready.state + " · " + (commands.instances || []).length + " instance(s)" + (missing ? ", " + missing + " not answering" : "");
-    status.className = "status " + (ready.state === "RUNNING" && !missing ? "ok" : "bad");
+    status.className = "status " + (ready.state === "RUNNING" && ready.ready !== false && !missing ? "ok" : "bad");
     document.getElementById("updated").textContent = "updated " + new Date().toLocaleTimeString();
   } catch (e) {
     status.textContent = "disconnected: " + e.message;

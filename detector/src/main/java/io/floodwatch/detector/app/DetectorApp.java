@@ -34,14 +34,16 @@ import io.floodwatch.detector.config.Topics;
 import io.floodwatch.detector.control.LiveRules;
 import io.floodwatch.detector.metrics.DetectorMeters;
 import io.floodwatch.detector.metrics.DetectorMetrics;
+import io.floodwatch.detector.progress.InputProgressWatchdog;
 import io.floodwatch.detector.query.DetectorSurface;
 import io.floodwatch.detector.query.QueryServer;
 import io.floodwatch.detector.topology.FloodwatchTopology;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
- * Starts the detector: the embedded broker when no bootstrap servers are configured, the topics, and the
- * Kafka Streams application; {@link #close()} stops them in reverse order.
+ * Starts the detector: the embedded broker when no bootstrap servers are configured, the topics, the Kafka Streams
+ * application and, beside it, the input progress watchdog and the HTTP surface; {@link #close()} stops them in
+ * reverse order.
  */
 public final class DetectorApp implements AutoCloseable {
 
@@ -56,6 +58,7 @@ public final class DetectorApp implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final QueryServer http;
     private DetectorSurface surface;
+    private InputProgressWatchdog watchdog;
 
     private DetectorApp(EmbeddedKafkaBroker broker, KafkaStreams streams, String bootstrapServers, LiveRules rules,
                         QueryServer http) {
@@ -155,7 +158,8 @@ public final class DetectorApp implements AutoCloseable {
                     app.stopped.countDown();
                 }
             });
-            app.surface = DetectorSurface.start(config, topics, bootstrap, streams, registry, http, self);
+            app.watchdog = InputProgressWatchdog.start(config, topics, bootstrap, streams, registry);
+            app.surface = DetectorSurface.start(config, topics, bootstrap, streams, registry, http, self, app.watchdog);
             streams.start();
             if (http != null) {
                 out.println("Dashboard: http://" + http.address().getHostString() + ":" + http.address().getPort()
@@ -202,6 +206,9 @@ public final class DetectorApp implements AutoCloseable {
 
     @Override
     public void close() {
+        if (watchdog != null) {
+            watchdog.close();
+        }
         // A lone embedded instance leaves the group so that its restart does not wait out the session timeout;
         // members of a multi-instance deployment stay, so a rolling restart does not move every task.
         boolean closed = streams.close(CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(broker != null

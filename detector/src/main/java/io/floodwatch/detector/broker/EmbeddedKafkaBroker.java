@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 
 import org.apache.kafka.common.Uuid;
@@ -51,6 +52,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param preferredPort port to listen on, or the next free one above it; 0 for any free port
      */
     public static EmbeddedKafkaBroker start(Path logDir, int preferredPort) {
+        return start(logDir, preferredPort, Map.of());
+    }
+
+    /**
+     * Formats (if needed) and starts a broker with further broker settings, applied last (tests use them to run the
+     * retention check often, for example {@code log.retention.check.interval.ms}).
+     *
+     * @param logDir where the broker keeps its data
+     * @param preferredPort port to listen on, or the next free one above it; 0 for any free port
+     * @param overrides broker settings replacing the defaults
+     */
+    public static EmbeddedKafkaBroker start(Path logDir, int preferredPort, Map<String, String> overrides) {
         try {
             Files.createDirectories(logDir);
         } catch (IOException e) {
@@ -80,6 +93,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
+        props.putAll(overrides);
         KafkaConfig config = KafkaConfig.fromProps(props, false);
         format(logDir);
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);

@@ -1,6 +1,8 @@
 package io.floodwatch.detector.broker;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -9,7 +11,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -21,13 +27,22 @@ import io.floodwatch.detector.config.Topics;
 /**
  * Creates the detector's external topics when they are missing, with their configs: {@code mitigations} and
  * {@code detector-control} compacted (the latest command or rule per key is what matters), the others deleted
- * by time. Existing topics are left as they are.
+ * by time.
+ *
+ * <p>The topics deleted by time take recorded and replayed traffic, or are written with its old event times, so
+ * their record timestamps are the broker's append time ({@code message.timestamp.type=LogAppendTime}): retention
+ * then counts from when a record arrived, never from its event time, which lives in the payload (the detector's
+ * {@code TimestampExtractor} reads it). With {@code CreateTime}, a replay older than the retention would be deleted
+ * by the broker's next retention check while the detector reads it. An existing topic of these with
+ * {@code CreateTime} is switched to {@code LogAppendTime}; its other configs are left as they are. Kafka Streams'
+ * internal topics are not touched.
  */
 public final class TopicProvisioner {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
     private static final String WEEK_MS = String.valueOf(7L * 24 * 3600 * 1000);
     private static final String DAY_MS = String.valueOf(24L * 3600 * 1000);
+    private static final String LOG_APPEND_TIME = "LogAppendTime";
 
     private TopicProvisioner() {
     }
@@ -39,11 +54,13 @@ public final class TopicProvisioner {
         List<NewTopic> definitions = new ArrayList<>();
         for (String name : List.of(topics.requests().name(), topics.requestsJson().name())) {
             definitions.add(new NewTopic(name, partitions, replication).configs(Map.of(
-                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE, TopicConfig.RETENTION_MS_CONFIG, DAY_MS)));
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE, TopicConfig.RETENTION_MS_CONFIG, DAY_MS,
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, LOG_APPEND_TIME)));
         }
         for (String name : List.of(topics.deadLetters().name(), topics.endpointRates().name(), topics.anomalies().name())) {
             definitions.add(new NewTopic(name, partitions, replication).configs(Map.of(
-                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE, TopicConfig.RETENTION_MS_CONFIG, WEEK_MS)));
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE, TopicConfig.RETENTION_MS_CONFIG, WEEK_MS,
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, LOG_APPEND_TIME)));
         }
         for (String name : List.of(topics.mitigations().name(), topics.control().name())) {
             definitions.add(new NewTopic(name, partitions, replication).configs(Map.of(
@@ -88,7 +105,8 @@ public final class TopicProvisioner {
     }
 
     /**
-     * Creates the missing topics.
+     * Creates the missing topics, and switches existing ones that should take the append time as record timestamp
+     * but have {@code CreateTime} (created by an older detector, or by hand) to {@code LogAppendTime}.
      *
      * @throws TimeoutException if the broker does not answer in time
      */
@@ -97,11 +115,15 @@ public final class TopicProvisioner {
         try {
             Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
             List<NewTopic> missing = new ArrayList<>();
+            List<String> appendTime = new ArrayList<>();
             for (NewTopic topic : definitions(config, topics)) {
                 if (!existing.contains(topic.name())) {
                     missing.add(topic);
+                } else if (LOG_APPEND_TIME.equals(topic.configs().get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG))) {
+                    appendTime.add(topic.name());
                 }
             }
+            useAppendTime(admin, appendTime, timeoutMs);
             if (missing.isEmpty()) {
                 return;
             }
@@ -113,5 +135,29 @@ public final class TopicProvisioner {
             }
             throw new IllegalStateException("cannot create topics: " + e.getCause().getMessage(), e.getCause());
         }
+    }
+
+    /** Sets {@code message.timestamp.type=LogAppendTime} on those of the existing topics that do not have it. */
+    private static void useAppendTime(Admin admin, List<String> names, long timeoutMs)
+        throws ExecutionException, TimeoutException, InterruptedException {
+        if (names.isEmpty()) {
+            return;
+        }
+        List<ConfigResource> resources = names.stream().map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
+        Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+        Map<ConfigResource, Collection<AlterConfigOp>> changes = new LinkedHashMap<>();
+        configs.forEach((resource, config) -> {
+            ConfigEntry type = config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
+            if (type == null || !LOG_APPEND_TIME.equals(type.value())) {
+                changes.put(resource, List.of(new AlterConfigOp(
+                    new ConfigEntry(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, LOG_APPEND_TIME), AlterConfigOp.OpType.SET)));
+            }
+        });
+        if (changes.isEmpty()) {
+            return;
+        }
+        admin.incrementalAlterConfigs(changes).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+        LOG.info("Set message.timestamp.type=LogAppendTime on existing topics {} (they had CreateTime: retention counted from "
+            + "event time would delete replayed traffic older than the retention)", changes.keySet().stream().map(ConfigResource::name).toList());
     }
 }

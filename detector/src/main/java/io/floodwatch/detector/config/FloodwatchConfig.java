@@ -347,4 +347,18 @@ public final class FloodwatchConfig extends AbstractConfig {
             throw new ConfigException(key, regex, "not a valid regular expression: " + e.getDescription());
         }
     }
+
+    // Input progress watchdog (issue 10): lag, stalls and records lost before they were processed.
+    public static final String WATCHDOG_INTERVAL_CONFIG = "watchdog.interval.ms";
+    private static final String WATCHDOG_INTERVAL_DOC = "Wall-clock interval of the input progress watchdog's checks of "
+        + "the group's committed offsets against the input topics' log start and end offsets.";
+    public static final String WATCHDOG_STALL_CONFIG = "watchdog.stall.ms";
+    private static final String WATCHDOG_STALL_DOC = "Wall-clock time an input partition with lag may go without its "
+        + "committed offset advancing before the detector counts as stalled: /healthz/ready fails and a warning names the partition.";
+
+    static {
+        DEFINITION
+            .define(WATCHDOG_INTERVAL_CONFIG, Type.LONG, 5_000L, Range.between(100, 600_000), Importance.LOW, WATCHDOG_INTERVAL_DOC)
+            .define(WATCHDOG_STALL_CONFIG, Type.LONG, 60_000L, Range.between(500, 86_400_000), Importance.MEDIUM, WATCHDOG_STALL_DOC);
+    }
 }

@@ -37,6 +37,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import io.floodwatch.detector.progress.ProgressReport;
 import io.floodwatch.schema.text.LogText;
 
 /**
@@ -80,9 +81,10 @@ public final class QueryServer implements AutoCloseable {
      * @param deadLetters the latest dead letters
      * @param metrics a Prometheus scrape
      * @param self this instance, as other instances know it ({@code application.server})
+     * @param progress the latest check of the input's progress (lag, stalls, late data)
      */
     public record Sources(KafkaStreams streams, DetectorViews views, TopicTail anomalies, TopicTail deadLetters,
-                          Supplier<String> metrics, HostInfo self) {
+                          Supplier<String> metrics, HostInfo self, Supplier<ProgressReport> progress) {
     }
 
     private QueryServer(HttpServer server, ExecutorService executor) {
@@ -166,7 +168,7 @@ public final class QueryServer implements AutoCloseable {
             }
             switch (path) {
                 case "/healthz/live" -> probe(exchange, live(from.streams().state()), from.streams().state());
-                case "/healthz/ready" -> probe(exchange, from.streams().state() == KafkaStreams.State.RUNNING, from.streams().state());
+                case "/healthz/ready" -> ready(exchange, from.streams().state(), from.progress().get());
                 case "/metrics" -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
                     from.metrics().get().getBytes(StandardCharsets.UTF_8));
                 case "/api/v1/endpoints" -> json(exchange, 200, fanOut(from, "endpoints", from.views()::endpoints, null, 0));
@@ -203,6 +205,20 @@ public final class QueryServer implements AutoCloseable {
 
     private static void probe(HttpExchange exchange, boolean ok, KafkaStreams.State state) throws IOException {
         json(exchange, ok ? 200 : 503, Map.of("state", state.name()));
+    }
+
+    /**
+     * Ready when Kafka Streams runs and none of this instance's input partitions is stalled; the answer carries the
+     * input lag per partition, its one-line summary and the late data counted.
+     */
+    private static void ready(HttpExchange exchange, KafkaStreams.State state, ProgressReport progress) throws IOException {
+        boolean ok = state == KafkaStreams.State.RUNNING && !progress.blocksReadiness();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("state", state.name());
+        body.put("ready", ok);
+        body.put("input", progress.toJson());
+        body.put("late", progress.late().toJson());
+        json(exchange, ok ? 200 : 503, body);
     }
 
     /** This instance's part plus every other instance's, merged (sorted and cut when a comparator is given). */

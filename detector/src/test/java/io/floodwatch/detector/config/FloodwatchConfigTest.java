@@ -89,4 +89,19 @@ class FloodwatchConfigTest {
         assertEquals(5_000L, copy.getLong(FloodwatchConfig.WINDOW_SIZE_CONFIG));
         assertTrue(config.embedded(), "the original is unchanged");
     }
+
+    @Test
+    void shouldDefaultTheWatchdogAndRejectAStallTimeBelowHalfASecond() {
+        // Given
+        FloodwatchConfig defaults = new FloodwatchConfig(Map.of());
+
+        // When
+        ConfigException error = assertThrows(ConfigException.class,
+            () -> new FloodwatchConfig(Map.of(FloodwatchConfig.WATCHDOG_STALL_CONFIG, 100L)));
+
+        // Then
+        assertEquals(60_000L, defaults.getLong(FloodwatchConfig.WATCHDOG_STALL_CONFIG));
+        assertEquals(5_000L, defaults.getLong(FloodwatchConfig.WATCHDOG_INTERVAL_CONFIG));
+        assertTrue(error.getMessage().contains(FloodwatchConfig.WATCHDOG_STALL_CONFIG), error.getMessage());
+    }
 }

@@ -27,7 +27,12 @@ public final class TestBroker implements AutoCloseable {
 
     /** Starts a broker on a free port with its data under {@code dir}. */
     public static TestBroker start(Path dir) {
-        return new TestBroker(EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0));
+        return start(dir, Map.of());
+    }
+
+    /** Starts a broker on a free port with its data under {@code dir} and these broker settings. */
+    public static TestBroker start(Path dir, Map<String, String> brokerSettings) {
+        return new TestBroker(EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0, brokerSettings));
     }
 
     /**
