@@ -144,6 +144,20 @@ public final class BaselineModel {
             window.setHeavyPrefixRequests(heavyPrefixRequests(rate));
             window.setNewSourceRequests(rate.getNewSourceRequests());
         }
+        return foldClosed(baseline, open, watermark);
+    }
+
+    /** The baseline with every open window the watermark has closed learned, in window order. */
+    public Observation advance(EndpointBaseline baseline, long watermark) {
+        return foldClosed(baseline, new ArrayList<>(baseline.getOpen()), watermark);
+    }
+
+    /** The window size. */
+    public long windowSizeMs() {
+        return windowSizeMs;
+    }
+
+    private Observation foldClosed(EndpointBaseline baseline, List<OpenWindow> open, long watermark) {
         EndpointBaseline.Builder builder = EndpointBaseline.newBuilder(baseline);
         int folded = 0;
         while (!open.isEmpty() && (open.get(0).getStart() + windowSizeMs + graceMs <= watermark || open.size() > maxOpenWindows)) {

@@ -8,7 +8,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
-import io.floodwatch.detector.watermark.InputProgress;
+import io.floodwatch.detector.watermark.InputWatermark;
 import io.floodwatch.detector.watermark.Watermarks;
 import io.floodwatch.schema.RequestEvent;
 import io.floodwatch.schema.StreamProgress;
@@ -21,7 +21,7 @@ import io.floodwatch.schema.StreamProgress;
  * published in one go can leave them many minutes apart. So every commit interval (wall clock) the task sends a
  * {@link StreamProgress} to every partition, after the events it covers; the aggregating tasks take the slowest
  * JSON task's progress as part of their watermark instead of treating its events as late. The progress of a silent
- * input follows the wall clock ({@link InputProgress}); a task that has had no input since it started says it is
+ * input follows the wall clock ({@link InputWatermark}); a task that has had no input since it started says it is
  * idle, and its first event says at once that it is not, so that the aggregating tasks wait for its progress. In: original key → {@link RequestEvent}. Out: source IP → {@link RequestEvent}
  * and {@code progress} → {@link StreamProgress}. Stateless: after a restart it reports again from its first event.
  */
@@ -36,7 +36,7 @@ public final class KeyJsonBySource implements Processor<byte[], RequestEvent, St
     private final long idleMs;
     private ProcessorContext<String, SpecificRecord> context;
     private String upstream;
-    private InputProgress input;
+    private InputWatermark input;
     private long sent = Long.MIN_VALUE;
     private boolean sentIdle = true;
     private boolean everSent;
@@ -54,7 +54,7 @@ public final class KeyJsonBySource implements Processor<byte[], RequestEvent, St
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.upstream = STAGE + "/" + context.taskId();
-        this.input = new InputProgress(idleMs, context.currentSystemTimeMs());
+        this.input = new InputWatermark(idleMs, context.currentSystemTimeMs());
         context.schedule(Duration.ofMillis(intervalMs), PunctuationType.WALL_CLOCK_TIME, this::report);
     }
 

@@ -22,7 +22,7 @@ import io.floodwatch.schema.EndpointTick;
 import io.floodwatch.schema.RequestEvent;
 import io.floodwatch.schema.SourceTick;
 import io.floodwatch.schema.StreamProgress;
-import io.floodwatch.detector.watermark.InputProgress;
+import io.floodwatch.detector.watermark.InputWatermark;
 import io.floodwatch.detector.watermark.UpstreamProgress;
 import io.floodwatch.detector.watermark.Watermarks;
 import io.floodwatch.detector.watermark.WatermarkSettings;
@@ -82,7 +82,7 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
     private UpstreamProgress upstreams;
     private String upstream;
     private String ownInput;
-    private InputProgress own;
+    private InputWatermark own;
     private long sentWatermark = Long.MIN_VALUE;
     private boolean sentIdle = true;
     private boolean everSent;
@@ -140,7 +140,7 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
             context.currentSystemTimeMs());
         this.upstream = STAGE + "/" + context.taskId();
         this.ownInput = requestsTopic + "/" + context.taskId().partition();
-        this.own = new InputProgress(idleMs, context.currentSystemTimeMs());
+        this.own = new InputWatermark(idleMs, context.currentSystemTimeMs());
         CommitFlushedBuffer buffer = context.getStateStore(BUFFER_STORE);
         buffer.bind(this::emit, tick::clear);
         long interval = config.getLong(FloodwatchConfig.COMMIT_INTERVAL_CONFIG);

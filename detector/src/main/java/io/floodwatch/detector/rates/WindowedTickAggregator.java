@@ -157,20 +157,20 @@ public final class WindowedTickAggregator<T extends SpecificRecord, A extends Sp
             WatermarkHeader.of(watermark)));
     }
 
+    /** Passes the progress on (the detector after it judges what the watermark made eligible), then drops old windows. */
     private void progressed() {
         long watermark = upstreams.watermark();
-        if (watermark != Long.MIN_VALUE) {
-            removeWindowsBefore(watermark - stage.windowMs() - stage.graceMs());
-        }
         boolean idle = upstreams.allIdle();
-        if (idle == sentIdle && sentWatermark != Long.MIN_VALUE && !Watermarks.worthSending(watermark, sentWatermark)) {
-            return;
+        if (idle != sentIdle || sentWatermark == Long.MIN_VALUE || Watermarks.worthSending(watermark, sentWatermark)) {
+            sentIdle = idle;
+            sentWatermark = watermark;
+            StreamProgress progress = StreamProgress.newBuilder().setUpstream(upstream).setWatermark(watermark)
+                .setIdle(idle).build();
+            context.forward(new Record<>(null, progress, Math.max(0, watermark)));
         }
-        sentIdle = idle;
-        sentWatermark = watermark;
-        StreamProgress progress = StreamProgress.newBuilder().setUpstream(upstream).setWatermark(watermark)
-            .setIdle(idle).build();
-        context.forward(new Record<>(null, progress, Math.max(0, watermark)));
+        if (sentWatermark != Long.MIN_VALUE) {
+            removeWindowsBefore(sentWatermark - stage.windowMs() - stage.graceMs());
+        }
     }
 
     private void removeWindowsBefore(long boundary) {

@@ -231,8 +231,8 @@ public final class FloodwatchTopology {
         StoreBuilder<KeyValueStore<String, EndpointBaseline>> baselines = Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(EndpointAnomalyDetector.STORE), Serdes.String(), AvroSerde.of(EndpointBaseline.class));
         return updates.process(supplierWithStore(() -> new EndpointAnomalyDetector(new LiveRules.Derived<>(rules,
-                book -> new EndpointRules(book.config(), BaselineModel.from(book.config())))), baselines),
-            Named.as("detect-endpoint-anomalies"));
+                book -> new EndpointRules(book.config(), BaselineModel.from(book.config()))), ENDPOINT_RATE_STORE), baselines),
+            Named.as("detect-endpoint-anomalies"), ENDPOINT_RATE_STORE);
     }
 
     private KStream<String, SpecificRecord> sourceRates(KStream<String, SpecificRecord> ticks) {

@@ -14,7 +14,7 @@ import java.util.Map;
  * <ul>
  *   <li>An upstream that says it is idle (it has had no input since it started) does not hold the watermark back;
  *       an upstream whose input fell silent keeps reporting, its progress following the wall clock
- *       ({@link InputProgress}).</li>
+ *       ({@link InputWatermark}).</li>
  *   <li>An upstream that falls silent without saying so (its task is moving, its instance restarting) does hold it
  *       back, until {@code forgetAfterMs} of wall-clock time have passed (a task that no longer exists after a
  *       topology change, say).</li>

@@ -8,7 +8,7 @@ package io.floodwatch.detector.watermark;
  *
  * <p>Pure Java; {@link #observe} is called per record and only keeps a maximum.
  */
-public final class InputProgress {
+public final class InputWatermark {
 
     private final long idleMs;
     private long eventTime = Long.MIN_VALUE;
@@ -19,7 +19,7 @@ public final class InputProgress {
      * @param idleMs wall-clock silence after which the input's progress follows the wall clock
      * @param startedAt wall clock when the task started
      */
-    public InputProgress(long idleMs, long startedAt) {
+    public InputWatermark(long idleMs, long startedAt) {
         this.idleMs = idleMs;
         this.lastInputAt = startedAt;
     }

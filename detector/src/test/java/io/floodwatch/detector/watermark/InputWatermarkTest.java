@@ -11,7 +11,7 @@ class InputProgressTest {
     @Test
     void shouldReportTheLatestEventTimeWhenInputKeepsComing() {
         // Given
-        InputProgress input = new InputProgress(5_000, 0);
+        InputWatermark input = new InputWatermark(5_000, 0);
 
         // When
         input.observe(1_000_000);
@@ -25,7 +25,7 @@ class InputProgressTest {
     @Test
     void shouldAdvanceWithTheWallClockWhenTheInputIsSilentForLongerThanTheIdleTime() {
         // Given
-        InputProgress input = new InputProgress(5_000, 0);
+        InputWatermark input = new InputWatermark(5_000, 0);
         input.observe(1_000_000);
         input.watermark(1_000);
 
@@ -41,7 +41,7 @@ class InputProgressTest {
     @Test
     void shouldBeIdleWithoutProgressWhenNothingWasReadSinceStart() {
         // Given
-        InputProgress input = new InputProgress(5_000, 0);
+        InputWatermark input = new InputWatermark(5_000, 0);
 
         // When
         boolean early = input.idle(4_000);
