@@ -10,6 +10,7 @@ import io.floodwatch.schema.MitigationAction;
 import io.floodwatch.schema.MitigationCommand;
 import io.floodwatch.schema.MitigationMode;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -25,6 +26,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  *   <li>{@code floodwatch_late_records_total{stage}} and {@code floodwatch_late_requests_total{stage}}: summaries that
  *       reached a windowed stage after the watermark had closed their window, and the requests they carried (stage:
  *       {@code endpoint-rates}, {@code source-rates});</li>
+ *   <li>{@code floodwatch_watermark_seconds{stage}}: the watermark of each windowed stage and of the planner, the
+ *       slowest of this instance's tasks (event time, epoch seconds), so that a reader can tell how far the event time
+ *       that closes windows and lifts commands has got;</li>
  *   <li>{@code floodwatch_detection_latency_seconds}: wall-clock time from the event time of the decision to the
  *       command's publication ({@code issuedAt - detectedAt}), which is how far the detector runs behind traffic.</li>
  * </ul>
@@ -39,6 +43,7 @@ public final class DetectorMeters {
     private final Map<String, Counter> anomalies = new ConcurrentHashMap<>();
     private final Timer detectionLatency;
     private final Map<String, Counter[]> late = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Long>> watermarks = new ConcurrentHashMap<>();
 
     /** @param registry where the meters live */
     public DetectorMeters(MeterRegistry registry) {
@@ -98,6 +103,18 @@ public final class DetectorMeters {
     /** Registers the late-data counters of a stage at zero, so that they are scraped before anything is late. */
     public void lateStage(String stage) {
         lateCounters(stage);
+    }
+
+    /** Notes the watermark of one task of a stage (a gauge per stage: the slowest of this instance's tasks). */
+    public void watermark(String stage, String task, long watermark) {
+        watermarks.computeIfAbsent(stage, name -> {
+            Map<String, Long> tasks = new ConcurrentHashMap<>();
+            Gauge.builder("floodwatch.watermark", tasks, values -> values.values().stream().mapToLong(Long::longValue).min()
+                    .orElse(Long.MIN_VALUE) / 1000.0)
+                .description("Event time the stage's windows close on and its commands lift on (slowest local task)")
+                .baseUnit("seconds").tag("stage", name).register(registry);
+            return tasks;
+        }).put(task, watermark);
     }
 
     private Counter[] lateCounters(String stage) {

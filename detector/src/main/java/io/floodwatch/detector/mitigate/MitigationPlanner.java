@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.floodwatch.detector.control.ControlRulesProcessor;
 import io.floodwatch.detector.control.LiveRules;
+import io.floodwatch.detector.metrics.DetectorMeters;
 import io.floodwatch.detector.watermark.UpstreamProgress;
 import io.floodwatch.detector.watermark.WatermarkSettings;
 import io.floodwatch.schema.Anomaly;
@@ -50,6 +51,8 @@ public final class MitigationPlanner implements Processor<String, SpecificRecord
 
     /** Name of the store of commands in force. */
     public static final String STORE = "mitigations-in-force";
+    /** Stage name in metrics. */
+    public static final String STAGE = "plan-mitigations";
     /** Name of the store of the detecting tasks' progress. */
     public static final String UPSTREAM_STORE = "plan-mitigations-upstreams";
 
@@ -60,6 +63,7 @@ public final class MitigationPlanner implements Processor<String, SpecificRecord
     private final LiveRules.Derived<MitigationPolicy> live;
     private final WatermarkSettings watermarks;
     private final int expectedUpstreams;
+    private final DetectorMeters meters;
     private ProcessorContext<String, SpecificRecord> context;
     private UpstreamProgress upstreams;
     private long checkedAt = Long.MIN_VALUE;
@@ -70,8 +74,11 @@ public final class MitigationPlanner implements Processor<String, SpecificRecord
      * @param live the command lifecycle in force
      * @param watermarks how the detecting tasks are forgotten and waited for
      * @param expectedUpstreams how many detecting tasks report progress (0 if unknown)
+     * @param meters where the watermark is shown
      */
-    public MitigationPlanner(LiveRules.Derived<MitigationPolicy> live, WatermarkSettings watermarks, int expectedUpstreams) {
+    public MitigationPlanner(LiveRules.Derived<MitigationPolicy> live, WatermarkSettings watermarks, int expectedUpstreams,
+                             DetectorMeters meters) {
+        this.meters = meters;
         this.live = live;
         this.watermarks = watermarks;
         this.expectedUpstreams = expectedUpstreams;
@@ -147,6 +154,7 @@ public final class MitigationPlanner implements Processor<String, SpecificRecord
     /** Checks for quiet targets each time the watermark has advanced by a second or more. */
     private void onWatermark() {
         long watermark = upstreams.watermark();
+        meters.watermark(STAGE, STAGE + "/" + context.taskId(), watermark);
         if (checkedAt == Long.MIN_VALUE || watermark - checkedAt >= LIFT_CHECK.toMillis()) {
             checkedAt = watermark;
             liftQuietTargets(watermark);

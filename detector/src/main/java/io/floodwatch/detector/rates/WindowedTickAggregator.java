@@ -160,6 +160,9 @@ public final class WindowedTickAggregator<T extends SpecificRecord, A extends Sp
     /** Passes the progress on (the detector after it judges what the watermark made eligible), then drops old windows. */
     private void progressed() {
         long watermark = upstreams.watermark();
+        if (watermark != Long.MIN_VALUE) {
+            meters.watermark(stage.stage(), upstream, watermark);
+        }
         boolean idle = upstreams.allIdle();
         if (idle != sentIdle || sentWatermark == Long.MIN_VALUE || Watermarks.worthSending(watermark, sentWatermark)) {
             sentIdle = idle;

@@ -280,7 +280,7 @@ public final class FloodwatchTopology {
                 .withKeySerde(Serdes.String()).withValueSerde(AvroUnionSerde.of(MitigationCandidate.class, StreamProgress.class))
                 .withStreamPartitioner(new ProgressPartitioner()))
             .process(supplierWithStores(() -> new MitigationPlanner(new LiveRules.Derived<>(rules,
-                book -> new MitigationPolicy(MitigationPolicy.Settings.from(book.config()))), watermarks, 2 * requestsPartitions),
+                book -> new MitigationPolicy(MitigationPolicy.Settings.from(book.config()))), watermarks, 2 * requestsPartitions, meters),
                 Set.of(inForce, UpstreamProgress.storeBuilder(MitigationPlanner.UPSTREAM_STORE))), Named.as("plan-mitigations"))
             .split(Named.as("planned-"))
             .branch((key, value) -> value instanceof MitigationCommand, Branched.as("commands"))

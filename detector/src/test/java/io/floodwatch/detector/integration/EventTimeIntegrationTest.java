@@ -47,6 +47,7 @@ import io.floodwatch.detector.broker.GroupProgress;
 import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.detector.config.Topics;
 import io.floodwatch.detector.testing.Events;
+import io.floodwatch.detector.mitigate.MitigationPlanner;
 import io.floodwatch.detector.testing.PrometheusText;
 import io.floodwatch.detector.testing.Quiescence;
 import io.floodwatch.detector.testing.TestBroker;
@@ -90,6 +91,7 @@ class EventTimeIntegrationTest {
     private static final String REGISTER = "POST /api/v1/auth/register";
     private static final String COMPLETIONS = "POST /api/v1/chat/completions";
     private static final String LATE_REQUESTS = "floodwatch_late_requests_total";
+    private static final String WATERMARK = "floodwatch_watermark_seconds";
     private static final String LATE_RECORDS = "floodwatch_late_records_total";
     private static final String STREAMS_DROPPED = "kafka_stream_task_dropped_records_total";
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(3);
@@ -165,7 +167,7 @@ class EventTimeIntegrationTest {
         try (Sink sink = Sink.avro(topics.requests().name())) {
             feed.publishUntil(stopAt, Pacer.realtime(20), sink);
             sink.flush();
-            awaitDrained(config, topics);
+            awaitDrained(first, config, topics, stopAt);
             beforeStop = PrometheusText.scrape(first.httpAddress());
             stop(first);
 
@@ -176,7 +178,7 @@ class EventTimeIntegrationTest {
             DetectorApp second = start(config);
             feed.publishUntil(Long.MAX_VALUE, Pacer.realtime(20), sink);
             sink.flush();
-            awaitDrained(config, topics);
+            awaitDrained(second, config, topics, options.end());
             afterCatchUp = PrometheusText.scrape(second.httpAddress());
         }
 
@@ -214,7 +216,7 @@ class EventTimeIntegrationTest {
         try (Sink sink = Sink.avro(topics.requests().name())) {
             onTime.publishUntil(t, Pacer.realtime(10), sink);
             sink.flush();
-            awaitDrained(config, topics);
+            awaitDrained(detector, config, topics, t);
             before = PrometheusText.scrape(detector.httpAddress());
 
             // When: 300 requests from 10 minutes before T, from the same addresses (so into the same partitions), then
@@ -224,7 +226,7 @@ class EventTimeIntegrationTest {
             Feed more = Feed.of(browsing(t + MINUTE, t + MINUTE + 90_000));
             more.publishUntil(Long.MAX_VALUE, Pacer.realtime(10), sink);
             sink.flush();
-            awaitDrained(config, topics);
+            awaitDrained(detector, config, topics, t + MINUTE + 90_000);
             onTime.merge(more);
         }
 
@@ -275,7 +277,7 @@ class EventTimeIntegrationTest {
         try (Sink sink = format == Format.AVRO ? Sink.avro(topics.requests().name()) : Sink.json(topics.requestsJson().name())) {
             feed.publishUntil(Long.MAX_VALUE, pacer, sink);
         }
-        awaitDrained(config, topics);
+        awaitDrained(detector, config, topics, traffic.end());
         List<MitigationCommand> commands = commands(topics);
         stop(detector);
         return new Run(name, commands, feed.attackers(), records(topics));
@@ -302,7 +304,15 @@ class EventTimeIntegrationTest {
         detector.close();
     }
 
-    private static void awaitDrained(FloodwatchConfig config, Topics topics) {
+    /**
+     * Waits until the detector's planner has seen event time reach {@code eventTimeEnd} (its watermark, which closes
+     * windows and judges the windows a backlog left ahead of it) and everything published has been processed.
+     */
+    private static void awaitDrained(DetectorApp detector, FloodwatchConfig config, Topics topics, long eventTimeEnd) {
+        await(config.getString(FloodwatchConfig.APPLICATION_ID_CONFIG) + " watermark at the end of the traffic")
+            .atMost(DRAIN_TIMEOUT).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+            .until(() -> PrometheusText.scrape(detector.httpAddress()).sumBy(WATERMARK, "stage")
+                .getOrDefault(MitigationPlanner.STAGE, 0.0) * 1000 >= eventTimeEnd);
         Quiescence.await(broker, config.getString(FloodwatchConfig.APPLICATION_ID_CONFIG),
             List.of(topics.requests().name(), topics.requestsJson().name()),
             List.of(topics.mitigations().name(), topics.endpointRates().name(), topics.anomalies().name()), DRAIN_TIMEOUT);
