@@ -107,14 +107,19 @@ public final class DetectorMeters {
 
     /** Notes the watermark of one task of a stage (a gauge per stage: the slowest of this instance's tasks). */
     public void watermark(String stage, String task, long watermark) {
-        watermarks.computeIfAbsent(stage, name -> {
+        watermarkStage(stage).put(task, watermark);
+    }
+
+    /** Registers the watermark gauge of a stage (NaN until one of its tasks has a watermark). */
+    public Map<String, Long> watermarkStage(String stage) {
+        return watermarks.computeIfAbsent(stage, name -> {
             Map<String, Long> tasks = new ConcurrentHashMap<>();
             Gauge.builder("floodwatch.watermark", tasks, values -> values.values().stream().mapToLong(Long::longValue).min()
-                    .orElse(Long.MIN_VALUE) / 1000.0)
+                    .stream().mapToDouble(min -> min / 1000.0).findFirst().orElse(Double.NaN))
                 .description("Event time the stage's windows close on and its commands lift on (slowest local task)")
                 .baseUnit("seconds").tag("stage", name).register(registry);
             return tasks;
-        }).put(task, watermark);
+        });
     }
 
     private Counter[] lateCounters(String stage) {

@@ -101,6 +101,7 @@ public final class WindowedTickAggregator<T extends SpecificRecord, A extends Sp
     public static <T extends SpecificRecord, A extends SpecificRecord> ProcessorSupplier<String, SpecificRecord, Windowed<String>, SpecificRecord>
         supplier(Stage<T, A> stage, Aggregation<T, A> aggregation, DetectorMeters meters) {
         meters.lateStage(stage.stage());
+        meters.watermarkStage(stage.stage());
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, SpecificRecord, Windowed<String>, SpecificRecord> get() {

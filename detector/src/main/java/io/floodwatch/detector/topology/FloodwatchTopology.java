@@ -272,6 +272,7 @@ public final class FloodwatchTopology {
     }
 
     private void mitigate(StreamsBuilder builder, KStream<String, SpecificRecord> candidates) {
+        meters.watermarkStage(MitigationPlanner.STAGE);
         StoreBuilder<KeyValueStore<String, MitigationState>> inForce = Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(MitigationPlanner.STORE), Serdes.String(), AvroSerde.of(MitigationState.class));
 
