@@ -120,7 +120,8 @@ public final class BenchCommand implements Callable<Integer> {
             out.flush();
 
             ExecutionProfile recording = profile ? ExecutionProfile.start() : null;
-            DetectorThroughput.Result detector = DetectorThroughput.measure(config, bootstrap, events, stallTimeout, Duration.ZERO);
+            DetectorThroughput.Result detector = DetectorThroughput.measure(config, bootstrap, events, stallTimeout, Duration.ZERO,
+                Long.MIN_VALUE);
             List<String> hottest = List.of();
             Path jfr = work.resolve("detector.jfr");
             if (recording != null) {

@@ -64,8 +64,9 @@ final class CatchUp {
     static Result measure(String scenario, Duration eventTime, long background, TrafficSource traffic, FloodwatchConfig config,
                           String bootstrap, Duration stallTimeout) throws Exception {
         Topics topics = Topics.from(config);
-        long events = publish(traffic, bootstrap, topics.requests().name());
-        DetectorThroughput.Result run = DetectorThroughput.measure(config, bootstrap, events, stallTimeout, SETTLE);
+        long[] published = publish(traffic, bootstrap, topics.requests().name());
+        DetectorThroughput.Result run = DetectorThroughput.measure(config, bootstrap, published[0], stallTimeout, SETTLE,
+            published[1]);
         List<MitigationCommand> commands = CommandLog.read(bootstrap, topics.mitigations().name());
         return new Result(scenario, eventTime, background, run, Scorer.score(scenario, traffic, commands, config, Map.of()));
     }
@@ -108,16 +109,20 @@ final class CatchUp {
         };
     }
 
-    private static long publish(TrafficSource traffic, String bootstrap, String topic) {
+    /** Publishes the backlog; returns how many events, and the last event time. */
+    private static long[] publish(TrafficSource traffic, String bootstrap, String topic) {
         long events = 0;
+        long lastEventTime = Long.MIN_VALUE;
         try (RequestPublisher publisher = RequestPublisher.create(bootstrap, topic, Map.of())) {
             Iterator<LabelledEvent> backlog = traffic.open();
             while (backlog.hasNext()) {
-                publisher.publish(backlog.next().event());
+                LabelledEvent next = backlog.next();
+                publisher.publish(next.event());
+                lastEventTime = Math.max(lastEventTime, next.event().getTimestamp());
                 events++;
             }
             publisher.flush();
         }
-        return events;
+        return new long[] {events, lastEventTime};
     }
 }

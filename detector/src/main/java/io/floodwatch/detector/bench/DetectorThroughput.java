@@ -24,6 +24,7 @@ import io.floodwatch.detector.cli.CliException;
 import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.detector.config.Topics;
 import io.floodwatch.detector.metrics.DetectorMeters;
+import io.floodwatch.detector.mitigate.MitigationPlanner;
 import io.floodwatch.detector.topology.FloodwatchTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -49,20 +50,24 @@ final class DetectorThroughput {
      *
      * @param expected events in the topic
      * @param stallTimeout how long committed offsets may stand still before the run fails
-     * @param settle after the end is reached, keep the detector running until the {@code mitigations} topic has not
-     *               grown for this long (downstream stages finish the commands); zero to stop at once
+     * @param settle after the end is reached, keep the detector running until the planner's watermark has reached
+     *               {@code eventTimeEnd} and the {@code mitigations} topic has not grown for this long (downstream
+     *               stages finish the commands); zero to stop at once
+     * @param eventTimeEnd the input's last event time
      * @throws CliException if the detector stops or makes no progress for the stall timeout
      */
     static Result measure(FloodwatchConfig config, String bootstrapServers, long expected, Duration stallTimeout,
-                          Duration settle) throws Exception {
+                          Duration settle, long eventTimeEnd) throws Exception {
         Topics topics = Topics.from(config);
         String appId = config.getString(FloodwatchConfig.APPLICATION_ID_CONFIG);
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        DetectorMeters meters = DetectorMeters.inMemory();
         long heapBefore = settledHeap(memory);
         com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
-             KafkaStreams streams = new KafkaStreams(new FloodwatchTopology(config, topics, DetectorMeters.inMemory()).build(),
+             KafkaStreams streams = new KafkaStreams(new FloodwatchTopology(config, topics, meters,
+                 config.getInt(FloodwatchConfig.TOPIC_PARTITIONS_CONFIG), config.getInt(FloodwatchConfig.TOPIC_PARTITIONS_CONFIG)).build(),
                  StreamsSettings.of(config, bootstrapServers, new SimpleMeterRegistry()))) {
             Map<TopicPartition, Long> end = GroupProgress.endOffsets(admin, topics.requests().name());
             streams.start();
@@ -84,6 +89,10 @@ final class DetectorThroughput {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             double cpu = (os.getProcessCpuTime() - cpuStart) / 1e9;
+            if (!settle.isZero() && !meters.awaitWatermark(MitigationPlanner.STAGE, eventTimeEnd, stallTimeout)) {
+                throw new CliException("bench: the detector's watermark did not reach the end of the backlog within "
+                    + stallTimeout.toSeconds() + " s");
+            }
             awaitQuiet(admin, topics.mitigations().name(), settle, stallTimeout);
             long heap = settledHeap(memory) - heapBefore;
             long state = directorySize(config.dataDir().resolve("streams").resolve(appId));

@@ -21,6 +21,7 @@ import io.floodwatch.detector.broker.TopicProvisioner;
 import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.detector.config.Topics;
 import io.floodwatch.detector.metrics.DetectorMeters;
+import io.floodwatch.detector.mitigate.MitigationPlanner;
 import io.floodwatch.detector.topology.FloodwatchTopology;
 import io.floodwatch.producers.Pacer;
 import io.floodwatch.producers.RequestPublisher;
@@ -52,13 +53,15 @@ final class EvaluationRun {
         FloodwatchConfig config = FloodwatchConfig.isolated(prefix, bootstrap, workDir, settings);
         Topics topics = Topics.from(config);
         Map<String, Long> firstPublished = new HashMap<>();
+        DetectorMeters meters = DetectorMeters.inMemory();
+        int partitions = config.getInt(FloodwatchConfig.TOPIC_PARTITIONS_CONFIG);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             TopicProvisioner.create(admin, TopicProvisioner.definitions(config, topics), 30_000);
-            try (KafkaStreams streams = new KafkaStreams(new FloodwatchTopology(config, topics, DetectorMeters.inMemory()).build(),
+            try (KafkaStreams streams = new KafkaStreams(new FloodwatchTopology(config, topics, meters, partitions, partitions).build(),
                 StreamsSettings.of(config, bootstrap, new SimpleMeterRegistry()))) {
                 streams.start();
-                publish(traffic, pacer, bootstrap, topics.requests().name(), firstPublished);
-                awaitQuiet(admin, prefix, topics);
+                long lastEventTime = publish(traffic, pacer, bootstrap, topics.requests().name(), firstPublished);
+                awaitQuiet(admin, prefix, topics, meters, lastEventTime);
                 streams.close(Duration.ofSeconds(30));
             }
         }
@@ -67,23 +70,31 @@ final class EvaluationRun {
         return Scorer.score(name, traffic, commands, config, firstPublished);
     }
 
-    private static void publish(TrafficSource traffic, Pacer pacer, String bootstrap, String topic,
+    /** Publishes the traffic; returns the last event time. */
+    private static long publish(TrafficSource traffic, Pacer pacer, String bootstrap, String topic,
                                 Map<String, Long> firstPublished) throws InterruptedException {
+        long lastEventTime = Long.MIN_VALUE;
         try (RequestPublisher publisher = RequestPublisher.create(bootstrap, topic, Map.of())) {
             Iterator<LabelledEvent> events = traffic.open();
             while (events.hasNext()) {
                 LabelledEvent labelled = events.next();
                 pacer.await(labelled.event().getTimestamp());
                 publisher.publish(labelled.event());
+                lastEventTime = Math.max(lastEventTime, labelled.event().getTimestamp());
                 if (labelled.attack()) {
                     firstPublished.putIfAbsent(labelled.actor(), System.currentTimeMillis());
                 }
             }
         }
+        return lastEventTime;
     }
 
-    /** Waits until the input is consumed and the commands topic has stopped growing. */
-    private static void awaitQuiet(Admin admin, String group, Topics topics) throws Exception {
+    /**
+     * Waits until the input is consumed, the planner's watermark has reached the last event time (so the windows a
+     * backlog left ahead of the watermark are judged), and the commands topic has stopped growing.
+     */
+    private static void awaitQuiet(Admin admin, String group, Topics topics, DetectorMeters meters, long lastEventTime)
+        throws Exception {
         long deadline = System.currentTimeMillis() + TIMEOUT_MS;
         Map<TopicPartition, Long> inputEnd = GroupProgress.endOffsets(admin, topics.requests().name());
         while (!GroupProgress.reached(admin, group, inputEnd)) {
@@ -91,6 +102,9 @@ final class EvaluationRun {
                 throw new IllegalStateException("the detector did not consume the traffic within " + TIMEOUT_MS / 1000 + " s");
             }
             TimeUnit.MILLISECONDS.sleep(200);
+        }
+        if (!meters.awaitWatermark(MitigationPlanner.STAGE, lastEventTime, Duration.ofMillis(Math.max(0, deadline - System.currentTimeMillis())))) {
+            throw new IllegalStateException("the detector's watermark did not reach the end of the traffic within " + TIMEOUT_MS / 1000 + " s");
         }
         long last = -1;
         long stableSince = System.currentTimeMillis();

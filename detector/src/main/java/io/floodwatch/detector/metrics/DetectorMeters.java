@@ -110,6 +110,28 @@ public final class DetectorMeters {
         watermarkStage(stage).put(task, watermark);
     }
 
+    /** The watermark of a stage: the slowest of this instance's tasks, {@link Long#MIN_VALUE} before any. */
+    public long watermark(String stage) {
+        return watermarks.getOrDefault(stage, Map.of()).values().stream().mapToLong(Long::longValue).min().orElse(Long.MIN_VALUE);
+    }
+
+    /**
+     * Waits until a stage's watermark has reached an event time: a backlog's last windows are judged and closed once the
+     * watermark gets there, possibly after its input offsets are committed.
+     *
+     * @return whether it got there within the timeout
+     */
+    public boolean awaitWatermark(String stage, long eventTime, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (watermark(stage) < eventTime) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(100);
+        }
+        return true;
+    }
+
     /** Registers the watermark gauge of a stage (NaN until one of its tasks has a watermark). */
     public Map<String, Long> watermarkStage(String stage) {
         return watermarks.computeIfAbsent(stage, name -> {

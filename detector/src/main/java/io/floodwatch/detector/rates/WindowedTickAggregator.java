@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -56,6 +57,33 @@ public final class WindowedTickAggregator<T extends SpecificRecord, A extends Sp
         long requests(T tick);
 
         /** The aggregate with the summary merged in; {@code aggregate} is null for a window's first summary. */
+        A merge(String key, T tick, A aggregate);
+
+        /** An aggregation from its three functions. */
+        static <T, A> Aggregation<T, A> of(ToLongFunction<T> windowStart, ToLongFunction<T> requests, Merge<T, A> merge) {
+            return new Aggregation<>() {
+                @Override
+                public long windowStart(T tick) {
+                    return windowStart.applyAsLong(tick);
+                }
+
+                @Override
+                public long requests(T tick) {
+                    return requests.applyAsLong(tick);
+                }
+
+                @Override
+                public A merge(String key, T tick, A aggregate) {
+                    return merge.merge(key, tick, aggregate);
+                }
+            };
+        }
+    }
+
+    /** Merges one summary into its window's aggregate (null for the window's first summary). */
+    @FunctionalInterface
+    public interface Merge<T, A> {
+        /** The aggregate with the summary merged in. */
         A merge(String key, T tick, A aggregate);
     }
 

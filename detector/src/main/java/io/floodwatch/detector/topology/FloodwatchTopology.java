@@ -206,22 +206,9 @@ public final class FloodwatchTopology {
             requestsPartitions);
         KStream<Windowed<String>, SpecificRecord> updates = ticks
             .repartition(ticksRepartitioned("endpoint-ticks"))
-            .process(WindowedTickAggregator.supplier(stage, new WindowedTickAggregator.Aggregation<EndpointTick, EndpointRate>() {
-                @Override
-                public long windowStart(EndpointTick tick) {
-                    return tick.getWindowStart();
-                }
-
-                @Override
-                public long requests(EndpointTick tick) {
-                    return tick.getRequests();
-                }
-
-                @Override
-                public EndpointRate merge(String route, EndpointTick tick, EndpointRate aggregate) {
-                    return rates.merge(route, tick, aggregate == null ? EndpointRates.empty() : aggregate);
-                }
-            }, meters), Named.as("aggregate-endpoint-rates"));
+            .process(WindowedTickAggregator.supplier(stage, WindowedTickAggregator.Aggregation.of(EndpointTick::getWindowStart,
+                EndpointTick::getRequests, (route, tick, aggregate) -> rates.merge(route, tick,
+                    aggregate == null ? EndpointRates.empty() : aggregate)), meters), Named.as("aggregate-endpoint-rates"));
 
         updates.filter((window, value) -> value instanceof EndpointRate, Named.as("endpoint-rate-updates"))
             .map((window, rate) -> KeyValue.pair(window.key(), (EndpointRate) rate), Named.as("endpoint-rates-by-route"))
@@ -241,28 +228,18 @@ public final class FloodwatchTopology {
             requestsPartitions);
         return ticks
             .repartition(ticksRepartitioned("source-ticks"))
-            .process(WindowedTickAggregator.supplier(stage, new WindowedTickAggregator.Aggregation<SourceTick, SourceRate>() {
-                @Override
-                public long windowStart(SourceTick tick) {
-                    return tick.getWindowStart();
-                }
-
-                @Override
-                public long requests(SourceTick tick) {
-                    return tick.getRequests();
-                }
-
-                @Override
-                public SourceRate merge(String key, SourceTick tick, SourceRate rate) {
-                    return SourceRate.newBuilder()
-                        .setScope(tick.getScope()).setSource(tick.getSource()).setWindowStart(tick.getWindowStart())
-                        .setWindowEnd(tick.getWindowStart() + windowMs)
-                        .setRequests((rate == null ? 0 : rate.getRequests()) + tick.getRequests())
-                        .setFailures((rate == null ? 0 : rate.getFailures()) + tick.getFailures()).build();
-                }
-            }, meters), Named.as("aggregate-source-rates"))
+            .process(WindowedTickAggregator.supplier(stage, WindowedTickAggregator.Aggregation.of(SourceTick::getWindowStart,
+                SourceTick::getRequests, this::mergeSourceTick), meters), Named.as("aggregate-source-rates"))
             .process(() -> new SourceLimitDetector(new LiveRules.Derived<>(rules, book -> new SourceRateLimits(book.config()))),
                 Named.as("detect-source-limits"));
+    }
+
+    private SourceRate mergeSourceTick(String key, SourceTick tick, SourceRate rate) {
+        return SourceRate.newBuilder()
+            .setScope(tick.getScope()).setSource(tick.getSource()).setWindowStart(tick.getWindowStart())
+            .setWindowEnd(tick.getWindowStart() + windowMs)
+            .setRequests((rate == null ? 0 : rate.getRequests()) + tick.getRequests())
+            .setFailures((rate == null ? 0 : rate.getFailures()) + tick.getFailures()).build();
     }
 
     private static Repartitioned<String, SpecificRecord> ticksRepartitioned(String name) {

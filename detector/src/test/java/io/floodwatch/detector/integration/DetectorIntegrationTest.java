@@ -43,6 +43,7 @@ import io.floodwatch.detector.config.DeployConfigurationTest;
 import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.detector.ingest.DeadLetters;
 import io.floodwatch.detector.testing.Events;
+import io.floodwatch.detector.testing.PrometheusText;
 import io.floodwatch.detector.testing.TestBroker;
 import io.floodwatch.detector.testing.Traffic;
 import io.floodwatch.producers.RequestPublisher;
@@ -80,6 +81,9 @@ class DetectorIntegrationTest {
         Map<String, Object> settings = broker.detectorSettings(dir.resolve("detector"));
         settings.put(FloodwatchConfig.BASELINE_MIN_WINDOWS_CONFIG, 3);
         settings.put(FloodwatchConfig.REGISTRATION_MIN_REQUESTS_CONFIG, 20L);
+        // The traffic ends at once; event time then follows the wall clock, and the tests read the commands in force
+        // for longer than the default 30 s of quiet before a LIFT.
+        settings.put(FloodwatchConfig.LIFT_AFTER_CONFIG, 3_600_000L);
         detector = DetectorApp.start(new FloodwatchConfig(settings), new PrintStream(new ByteArrayOutputStream()));
 
         List<RequestEvent> traffic = new ArrayList<>(Traffic.merge(
@@ -170,7 +174,8 @@ class DetectorIntegrationTest {
 
         // When
         await("every input accounted for").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
-            .until(() -> broker.readAll("requests").size() == validEvents && broker.readAll("requests-dlq").size() == MALFORMED.size());
+            .until(() -> PrometheusText.scrape(detector.httpAddress()).sum("floodwatch_events_in_total") == validEvents
+                && broker.readAll("requests-dlq").size() == MALFORMED.size());
 
         // Then
         List<ConsumerRecord<byte[], byte[]>> letters = broker.readAll("requests-dlq");
