@@ -228,22 +228,30 @@ class DetectorIntegrationTest {
         // Given
         await("a command to print").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
             .until(() -> !broker.readAll("mitigations").isEmpty());
-        CommandLine cli = FloodwatchCli.commandLine();
+        ObjectMapper json = new ObjectMapper();
         StringWriter out = new StringWriter();
-        cli.setOut(new PrintWriter(out));
+        List<JsonNode> lines = new ArrayList<>();
+        int[] exit = new int[1];
 
-        // When
-        int exit = cli.execute("commands", "--json", "--bootstrap-servers", broker.bootstrapServers());
+        // When: the command line prints the commands (until the detector has issued the restriction: endpoint windows
+        // are judged once the watermark reaches them)
+        await("the restriction printed by 'commands --json'").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+            .until(() -> {
+                CommandLine cli = FloodwatchCli.commandLine();
+                out.getBuffer().setLength(0);
+                cli.setOut(new PrintWriter(out));
+                exit[0] = cli.execute("commands", "--json", "--bootstrap-servers", broker.bootstrapServers());
+                lines.clear();
+                for (String line : out.toString().split("\n")) {
+                    if (!line.isBlank()) {
+                        lines.add(json.readTree(line));
+                    }
+                }
+                return lines.stream().anyMatch(l -> l.get("action").asText().equals("RESTRICT_REGISTRATION"));
+            });
 
         // Then
-        assertEquals(0, exit);
-        ObjectMapper json = new ObjectMapper();
-        List<JsonNode> lines = new ArrayList<>();
-        for (String line : out.toString().split("\n")) {
-            if (!line.isBlank()) {
-                lines.add(json.readTree(line));
-            }
-        }
+        assertEquals(0, exit[0]);
         assertTrue(lines.stream().anyMatch(l -> l.get("action").asText().equals("RESTRICT_REGISTRATION")
             && l.get("allowedRegions").get(0).asText().equals("CN")), out.toString());
     }
