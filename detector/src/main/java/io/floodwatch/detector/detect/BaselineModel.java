@@ -157,6 +157,15 @@ public final class BaselineModel {
         return windowSizeMs;
     }
 
+    /**
+     * How far ahead of the watermark a window may be and still be judged at once: live, the watermark is inside the
+     * newest window, and the baseline has learned the windows up to a grace period before it; a window further ahead
+     * (a backlog's fastest task) waits until the watermark comes this close, so it meets the same baseline.
+     */
+    public long judgingLagMs() {
+        return windowSizeMs;
+    }
+
     private Observation foldClosed(EndpointBaseline baseline, List<OpenWindow> open, long watermark) {
         EndpointBaseline.Builder builder = EndpointBaseline.newBuilder(baseline);
         int folded = 0;

@@ -28,11 +28,13 @@ import io.floodwatch.schema.StreamProgress;
  * {@link EndpointRules#underAttack}) is not learned. Windows are learned once the watermark the update carries
  * ({@link WatermarkHeader}) has closed them, so a backlog teaches the same baseline as live traffic.
  *
- * <p>A window is judged against the baseline it would meet live: only once the watermark has reached the window
- * before it, so that the windows up to a grace period before it have been learned. Live that is always the case.
+ * <p>A window is judged against the baseline it would meet live: only once the watermark is within a window of it
+ * ({@link BaselineModel#judgingLagMs()}), so that the windows up to a grace period before it have been learned. Live
+ * that is always the case.
  * In a backlog the fastest upstream task can run far ahead of the watermark: an update of such a window is kept (in
  * the window store) and judged when the watermark gets there, each window in order, with the baseline of that
- * moment. The stage's progress is passed on to the planner after what it made eligible, so that lifts follow the
+ * moment, and dated when its count first passed the surge threshold (the times and counts of its updates are kept
+ * meanwhile, in memory: after a restart such a window is dated at its end). The stage's progress is passed on to the planner after what it made eligible, so that lifts follow the
  * slowest input's event time.
  *
  * <p>In: windowed route → {@link EndpointRate} updates, and {@link StreamProgress}. Out: target key →
@@ -51,6 +53,7 @@ public final class EndpointAnomalyDetector implements Processor<Windowed<String>
     private KeyValueStore<String, EndpointBaseline> baselines;
     private WindowStore<String, EndpointRate> rates;
     private long watermark = Long.MIN_VALUE;
+    private final PendingWindows pending = new PendingWindows();
 
     /**
      * @param live the endpoint rules in force, with their baseline model
@@ -85,12 +88,14 @@ public final class EndpointAnomalyDetector implements Processor<Windowed<String>
         EndpointBaseline baseline = observation.baseline();
         if (eligible(rate.getWindowStart(), rules.model())) {
             baseline = judge(rules, baseline, rate, record.timestamp());
+        } else {
+            pending.update(route, rate.getWindowStart(), record.timestamp(), rate.getRequests());
         }
         baselines.put(route, baseline);
     }
 
     private boolean eligible(long windowStart, BaselineModel model) {
-        return watermark != Long.MIN_VALUE && windowStart - model.windowSizeMs() <= watermark;
+        return watermark != Long.MIN_VALUE && windowStart - model.judgingLagMs() <= watermark;
     }
 
     /**
@@ -104,9 +109,11 @@ public final class EndpointAnomalyDetector implements Processor<Windowed<String>
         EndpointRules rules = live.get();
         BaselineModel model = rules.model();
         long window = model.windowSizeMs();
-        long from = watermark == Long.MIN_VALUE ? 0 : watermark + window + 1;
-        long to = next + window;
+        long lag = model.judgingLagMs();
+        long from = watermark == Long.MIN_VALUE ? 0 : watermark + lag + 1;
+        long to = next + lag;
         watermark = next;
+        pending.forgetBefore(from);
         if (from > to) {
             return;
         }
@@ -122,8 +129,10 @@ public final class EndpointAnomalyDetector implements Processor<Windowed<String>
             if (current == null) {
                 continue;
             }
-            EndpointBaseline baseline = model.advance(current, start - window).baseline();
-            baselines.put(route, judge(rules, baseline, entry.value, start + window - 1));
+            // the baseline a live update of the window would meet: learned up to a grace period before the window
+            EndpointBaseline baseline = model.advance(current, start).baseline();
+            long detectedAt = pending.crossedAt(route, start, rules.surgeThreshold(baseline, route, start), start + window - 1);
+            baselines.put(route, judge(rules, baseline, entry.value, detectedAt));
         }
     }
 

@@ -120,6 +120,16 @@ public final class EndpointRules {
         return model;
     }
 
+    /** The requests a window of this route must pass to surge, against this baseline. */
+    public double surgeThreshold(EndpointBaseline baseline, String route, long windowStart) {
+        boolean registration = classifier.isRegistration(route);
+        double expected = model.expectedRequests(baseline, windowStart);
+        double factor = registration ? registrationFactor : surgeFactor;
+        long minRequests = registration ? registrationMinRequests : surgeMinRequests;
+        return Math.max(minRequests - 1, Math.max(factor * Math.max(expected, 1.0),
+            expected + SIGMAS * BaselineModel.standardDeviation(baseline)));
+    }
+
     /**
      * Evaluates a route's open window against its baseline.
      *

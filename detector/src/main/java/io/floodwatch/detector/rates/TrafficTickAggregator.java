@@ -62,6 +62,12 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
     public static final String STAGE = "traffic-ticks";
 
     private static final int IDLE_ROUTE_WINDOWS = 30;
+    /**
+     * A tick covers at most this fraction of a window of event time: at full replay speed a commit interval can hold
+     * minutes of traffic, and a tick as long as that would date every summary at the end of its window, so the ticks
+     * of a backlog are cut by event time (emitted within the transaction, no extra commit) and look like live ones.
+     */
+    private static final int TICKS_PER_WINDOW = 5;
     private static final double SOURCE_MEMORY_FPP = 0.01;
     private static final java.time.Duration SNAPSHOT_INTERVAL = java.time.Duration.ofMinutes(5);
 
@@ -94,7 +100,7 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
         this.config = config;
         this.floors = new LiveRules.Derived<>(rules, book -> settings(book.config()));
         this.windowSizeMs = config.getLong(FloodwatchConfig.WINDOW_SIZE_CONFIG);
-        this.maxTickSpanMs = Math.max(windowSizeMs, config.getLong(FloodwatchConfig.WINDOW_GRACE_CONFIG) / 2);
+        this.maxTickSpanMs = Math.max(1, windowSizeMs / TICKS_PER_WINDOW);
         this.requestsTopic = config.getString(FloodwatchConfig.TOPIC_REQUESTS_CONFIG);
         this.idleMs = config.getLong(FloodwatchConfig.WATERMARK_IDLE_CONFIG);
         this.watermarkSettings = WatermarkSettings.from(config);
@@ -168,10 +174,7 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
         if (tickStart == Long.MIN_VALUE) {
             tickStart = timestamp;
         } else if (timestamp - tickStart >= maxTickSpanMs) {
-            // A tick spanning much event time (a backlog, a replay) is cut short by asking for a commit, so this
-            // task's summaries reach the windowed aggregates well within the grace period rather than all at once,
-            // after those of other tasks have moved their stream time on.
-            context.commit();
+            drainAndForward();
             tickStart = timestamp;
         }
         Route route = routes.route(event.getMethod(), event.getPath(), tick.windowStart(timestamp));
@@ -235,11 +238,17 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
         everSent = true;
     }
 
+    /** At each commit: everything in memory is forwarded, inside the transaction that commits its input. */
     private void emit() {
         tickStart = Long.MIN_VALUE;
+        withRecordContext(this::drainAndForward);
+    }
+
+    /** Forwards the tick's summaries, then this task's progress. */
+    private void drainAndForward() {
         reportOwn(context.currentSystemTimeMs());
         if (tick.isEmpty()) {
-            withRecordContext(() -> forwardProgress(progressTimestamp()));
+            forwardProgress(progressTimestamp());
             return;
         }
         long streamTime = context.currentStreamTimeMs();
@@ -247,17 +256,15 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
         tick.useFloors(floors.get());
         TrafficTick.Summaries summaries = tick.drain(oldestKept);
         routes.evictIdle(tick.windowStart(streamTime) - windowSizeMs * IDLE_ROUTE_WINDOWS);
-        withRecordContext(() -> {
-            for (EndpointTick endpoint : summaries.endpoints()) {
-                context.forward(new Record<>(endpoint.getRoute(), endpoint,
-                    timestampIn(endpoint.getWindowStart(), summaries.maxTimestamp())));
-            }
-            for (SourceTick source : summaries.sources()) {
-                context.forward(new Record<>(TargetKeys.key(source.getScope(), source.getSource()), source,
-                    timestampIn(source.getWindowStart(), summaries.maxTimestamp())));
-            }
-            forwardProgress(Math.max(progressTimestamp(), 0));
-        });
+        for (EndpointTick endpoint : summaries.endpoints()) {
+            context.forward(new Record<>(endpoint.getRoute(), endpoint,
+                timestampIn(endpoint.getWindowStart(), summaries.maxTimestamp())));
+        }
+        for (SourceTick source : summaries.sources()) {
+            context.forward(new Record<>(TargetKeys.key(source.getScope(), source.getSource()), source,
+                timestampIn(source.getWindowStart(), summaries.maxTimestamp())));
+        }
+        forwardProgress(progressTimestamp());
     }
 
     /**
