@@ -1,7 +1,7 @@
 package io.floodwatch.detector.app;
 
 /** The configured Kafka brokers did not answer in time. */
-public final class BrokerUnreachableException extends RuntimeException {
+public final class BrokerUnreachableException extends StartupException {
 
     private static final long serialVersionUID = 1L;
 
@@ -11,6 +11,6 @@ public final class BrokerUnreachableException extends RuntimeException {
      */
     public BrokerUnreachableException(String bootstrapServers, long timeoutMs) {
         super("cannot reach Kafka at " + bootstrapServers + " within " + timeoutMs / 1000
-            + " s; check --bootstrap-servers, or omit it to start the embedded broker", null, false, false);
+            + " s; check --bootstrap-servers, or omit it to start the embedded broker");
     }
 }

@@ -26,12 +26,10 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.floodwatch.detector.broker.EmbeddedKafkaBroker;
-import io.floodwatch.detector.broker.TopicProvisioner;
-import io.floodwatch.detector.cli.CliException;
+import io.floodwatch.detector.app.TopicProvisioner;
 import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.detector.config.Topics;
-import io.floodwatch.detector.control.LiveRules;
+import io.floodwatch.detector.rules.LiveRules;
 import io.floodwatch.detector.metrics.DetectorMeters;
 import io.floodwatch.detector.metrics.DetectorMetrics;
 import io.floodwatch.detector.progress.InputProgressWatchdog;
@@ -41,9 +39,9 @@ import io.floodwatch.detector.topology.FloodwatchTopology;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
- * Starts the detector: the embedded broker when no bootstrap servers are configured, the topics, the Kafka Streams
- * application and, beside it, the input progress watchdog and the HTTP surface; {@link #close()} stops them in
- * reverse order.
+ * Starts the detector on the given brokers: the topics, the Kafka Streams application and, beside it, the input progress
+ * watchdog and the HTTP surface; {@link #close()} stops them in reverse order. Whoever starts a broker (the command
+ * line's embedded one) stops it after the detector.
  */
 public final class DetectorApp implements AutoCloseable {
 
@@ -51,7 +49,7 @@ public final class DetectorApp implements AutoCloseable {
     private static final long ADMIN_TIMEOUT_MS = 30_000;
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
-    private final EmbeddedKafkaBroker broker;
+    private final boolean standalone;
     private final KafkaStreams streams;
     private final String bootstrapServers;
     private final LiveRules rules;
@@ -60,9 +58,9 @@ public final class DetectorApp implements AutoCloseable {
     private DetectorSurface surface;
     private InputProgressWatchdog watchdog;
 
-    private DetectorApp(EmbeddedKafkaBroker broker, KafkaStreams streams, String bootstrapServers, LiveRules rules,
+    private DetectorApp(boolean standalone, KafkaStreams streams, String bootstrapServers, LiveRules rules,
                         QueryServer http) {
-        this.broker = broker;
+        this.standalone = standalone;
         this.streams = streams;
         this.bootstrapServers = bootstrapServers;
         this.rules = rules;
@@ -70,11 +68,11 @@ public final class DetectorApp implements AutoCloseable {
     }
 
     /**
-     * The HTTP surface's server, bound before Kafka Streams starts so that its port is known to other instances. An
-     * embedded detector (a laptop, a demo) moves to a free port when the configured one is taken; a deployment fails
+     * The HTTP surface's server, bound before Kafka Streams starts so that its port is known to other instances. A
+     * standalone detector (a laptop, a demo) moves to a free port when the configured one is taken; a deployment fails
      * with a clear message instead.
      */
-    private static QueryServer bindHttp(FloodwatchConfig config, boolean embedded) {
+    private static QueryServer bindHttp(FloodwatchConfig config, boolean standalone) {
         InetSocketAddress listen = config.httpListen();
         if (listen == null) {
             return null;
@@ -82,14 +80,14 @@ public final class DetectorApp implements AutoCloseable {
         try {
             return QueryServer.bind(listen);
         } catch (IOException e) {
-            if (embedded) {
+            if (standalone) {
                 try {
                     return QueryServer.bind(new InetSocketAddress(listen.getAddress(), 0));
                 } catch (IOException again) {
                     e.addSuppressed(again);
                 }
             }
-            throw new CliException("cannot listen on " + config.getString(FloodwatchConfig.HTTP_LISTEN_CONFIG) + ": "
+            throw new StartupException("cannot listen on " + config.getString(FloodwatchConfig.HTTP_LISTEN_CONFIG) + ": "
                 + e.getMessage() + " (set another address with -D http.listen=HOST:PORT, or -D http.listen=off)");
         }
     }
@@ -117,21 +115,39 @@ public final class DetectorApp implements AutoCloseable {
     }
 
     /**
-     * Starts everything.
+     * Starts everything on the configured {@code bootstrap.servers}.
      *
      * @param config configuration
-     * @param out where the broker address is printed
-     * @throws BrokerUnreachableException if the brokers do not answer
+     * @param out where the addresses of the detector are printed
+     * @throws StartupException if no brokers are configured, or they do not answer
      */
     public static DetectorApp start(FloodwatchConfig config, PrintStream out) throws InterruptedException {
-        EmbeddedKafkaBroker broker = config.embedded()
-            ? EmbeddedKafkaBroker.start(config.dataDir().resolve("kafka"), config.getInt(FloodwatchConfig.EMBEDDED_PORT_CONFIG))
-            : null;
-        String bootstrap = broker != null ? broker.bootstrapServers() : config.getString(FloodwatchConfig.BOOTSTRAP_SERVERS_CONFIG);
+        String bootstrap = config.getString(FloodwatchConfig.BOOTSTRAP_SERVERS_CONFIG);
+        if (bootstrap.isBlank()) {
+            throw new StartupException("bootstrap.servers is not set; set it to the Kafka brokers to read, HOST:PORT[,...]");
+        }
+        return start(config, bootstrap, out);
+    }
+
+    /**
+     * Starts everything on the given brokers. A configuration without {@code bootstrap.servers} is a standalone
+     * detector on a broker of its own (started by the caller): it moves its HTTP surface to a free port when the
+     * configured one is taken, and leaves its group when it stops, so that its restart does not wait out the session
+     * timeout.
+     *
+     * @param config configuration
+     * @param bootstrap the brokers to use
+     * @param out where the addresses of the detector are printed
+     * @throws StartupException if the brokers do not answer or the HTTP address cannot be bound
+     */
+    public static DetectorApp start(FloodwatchConfig config, String bootstrap, PrintStream out) throws InterruptedException {
+        boolean standalone = config.embedded();
         QueryServer http = null;
         DetectorApp started = null;
         try {
-            out.println("Kafka broker: " + bootstrap + (broker != null ? " (embedded, data in " + broker.logDir() + ")" : ""));
+            if (!standalone) {
+                out.println("Kafka brokers: " + bootstrap);
+            }
             Topics topics = Topics.from(config);
             Map<String, Integer> partitions = provision(config, topics, bootstrap);
             PrometheusMeterRegistry registry = DetectorMetrics.registry();
@@ -139,14 +155,14 @@ public final class DetectorApp implements AutoCloseable {
                 partitions.get(topics.requests().name()), partitions.get(topics.requestsJson().name()));
             Topology topology = floodwatch.build();
             LOG.debug("Topology:\n{}", topology.describe());
-            http = bindHttp(config, broker != null);
+            http = bindHttp(config, standalone);
             Properties props = StreamsSettings.of(config, bootstrap, registry);
             HostInfo self = http == null ? null : advertised(config, http);
             if (self != null) {
                 props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
             }
             KafkaStreams streams = new KafkaStreams(topology, props);
-            DetectorApp app = new DetectorApp(broker, streams, bootstrap, floodwatch.rules(), http);
+            DetectorApp app = new DetectorApp(standalone, streams, bootstrap, floodwatch.rules(), http);
             started = app;
             streams.setUncaughtExceptionHandler(exception -> {
                 LOG.error("Stream thread failed; replacing it", exception);
@@ -177,9 +193,6 @@ public final class DetectorApp implements AutoCloseable {
             if (http != null) {
                 http.close();
             }
-            if (broker != null) {
-                broker.close();
-            }
             throw e;
         }
     }
@@ -209,9 +222,9 @@ public final class DetectorApp implements AutoCloseable {
         if (watchdog != null) {
             watchdog.close();
         }
-        // A lone embedded instance leaves the group so that its restart does not wait out the session timeout;
+        // A standalone instance leaves the group so that its restart does not wait out the session timeout;
         // members of a multi-instance deployment stay, so a rolling restart does not move every task.
-        boolean closed = streams.close(CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(broker != null
+        boolean closed = streams.close(CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(standalone
             ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
         if (!closed) {
             LOG.warn("Kafka Streams did not stop within {}; its state directory stays locked until this process exits",
@@ -222,9 +235,6 @@ public final class DetectorApp implements AutoCloseable {
         }
         if (http != null) {
             http.close();
-        }
-        if (broker != null) {
-            broker.close();
         }
         stopped.countDown();
     }

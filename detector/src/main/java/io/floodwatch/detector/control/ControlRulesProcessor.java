@@ -1,7 +1,5 @@
 package io.floodwatch.detector.control;
 
-import java.io.IOException;
-
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -9,13 +7,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.floodwatch.schema.text.LogText;
+import io.floodwatch.detector.rules.ControlStore;
+import io.floodwatch.detector.rules.LiveRules;
+import io.floodwatch.detector.rules.RuleBook;
 
 /**
- * Reads the compacted {@code detector-control} topic into the global store {@value #STORE} and the shared
+ * Reads the compacted {@code detector-control} topic into the global store {@link ControlStore} and the shared
  * {@link LiveRules}: each change is validated against the rules in force; an accepted one is stored under its rule
  * id and replaces the rules everywhere at once, a rejected one is logged with its reason and stored under
  * {@code rejected:<rule id>}, and the rules in force stay as they were. Kafka Streams restores a global store by
@@ -28,16 +26,7 @@ import io.floodwatch.schema.text.LogText;
  */
 public final class ControlRulesProcessor implements Processor<String, String, Void, Void> {
 
-    /** Name of the global store of accepted changes and rejections. */
-    public static final String STORE = "detector-control-rules";
-    /** Key prefix of rejections in the store. */
-    public static final String REJECTED = "rejected:";
-
     private static final Logger LOG = LoggerFactory.getLogger(ControlRulesProcessor.class);
-
-    /** Key prefix of an operator's request to lift the command of a target: {@code lift:<target key>}. */
-    public static final String LIFT_PREFIX = "lift:";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final LiveRules rules;
     private KeyValueStore<String, String> store;
@@ -49,13 +38,13 @@ public final class ControlRulesProcessor implements Processor<String, String, Vo
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
-        this.store = context.getStateStore(STORE);
+        this.store = context.getStateStore(ControlStore.STORE);
     }
 
     @Override
     public void process(Record<String, String> record) {
         String ruleId = record.key();
-        if (ruleId != null && ruleId.startsWith(LIFT_PREFIX)) {
+        if (ControlStore.isLift(ruleId)) {
             liftRequest(ruleId, record.value());
             return;
         }
@@ -64,7 +53,7 @@ public final class ControlRulesProcessor implements Processor<String, String, Vo
             LOG.warn("Rejected rule change for '{}': {}; the rules in force are unchanged", LogText.bounded(ruleId),
                 LogText.bounded(outcome.rejection()));
             if (ruleId != null && RuleBook.RULE_SETTINGS.containsKey(ruleId)) {
-                store.put(REJECTED + ruleId, outcome.rejection());
+                store.put(ControlStore.REJECTED + ruleId, outcome.rejection());
             }
             return;
         }
@@ -74,7 +63,7 @@ public final class ControlRulesProcessor implements Processor<String, String, Vo
         } else {
             store.put(ruleId, record.value());
         }
-        store.delete(REJECTED + ruleId);
+        store.delete(ControlStore.REJECTED + ruleId);
         LOG.info("Rule change for '{}' accepted: {}", ruleId, record.value() == null ? "back to the start-up configuration"
             : LogText.bounded(record.value()));
     }
@@ -88,15 +77,11 @@ public final class ControlRulesProcessor implements Processor<String, String, Vo
             store.delete(key);
             return;
         }
-        try {
-            JsonNode request = JSON.readTree(value);
-            if (request == null || !request.path("requestedAt").canConvertToLong()) {
-                throw new IllegalArgumentException("expected {\"requestedAt\": <epoch ms>}");
-            }
-            store.put(key, value);
-            LOG.info("Lift requested for '{}'", LogText.bounded(key.substring(LIFT_PREFIX.length())));
-        } catch (IOException | IllegalArgumentException e) {
-            LOG.warn("Rejected lift request '{}': {}", LogText.bounded(key), LogText.bounded(e.getMessage()));
+        if (ControlStore.requestedAt(value).isEmpty()) {
+            LOG.warn("Rejected lift request '{}': expected {\"requestedAt\": <epoch ms>}", LogText.bounded(key));
+            return;
         }
+        store.put(key, value);
+        LOG.info("Lift requested for '{}'", LogText.bounded(key.substring(ControlStore.LIFT_PREFIX.length())));
     }
 }

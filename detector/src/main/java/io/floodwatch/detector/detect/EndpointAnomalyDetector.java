@@ -14,7 +14,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
-import io.floodwatch.detector.control.LiveRules;
+import io.floodwatch.detector.rules.LiveRules;
 import io.floodwatch.detector.watermark.WatermarkHeader;
 
 import io.floodwatch.schema.EndpointBaseline;

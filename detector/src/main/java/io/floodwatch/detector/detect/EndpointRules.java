@@ -2,16 +2,16 @@ package io.floodwatch.detector.detect;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.apache.kafka.common.config.ConfigException;
 
 import io.floodwatch.detector.config.FloodwatchConfig;
-import io.floodwatch.detector.rates.RouteClassifier;
+import io.floodwatch.detector.rules.Capacities;
+import io.floodwatch.detector.rules.RouteClassifier;
+import io.floodwatch.detector.rules.RuleIds;
 import io.floodwatch.schema.EndpointBaseline;
 import io.floodwatch.schema.EndpointRate;
 import io.floodwatch.schema.MitigationAction;
@@ -43,15 +43,15 @@ import io.floodwatch.schema.MitigationScope;
 public final class EndpointRules {
 
     /** Id of the rule naming the heavy prefixes of an attack. */
-    public static final String ATTACK_RULE = "endpoint-attack";
+    public static final String ATTACK_RULE = RuleIds.ENDPOINT_ATTACK;
     /** Id of the endpoint surge rule. */
-    public static final String SURGE_RULE = "endpoint-surge";
+    public static final String SURGE_RULE = RuleIds.ENDPOINT_SURGE;
     /** Id of the registration region-shift rule. */
-    public static final String REGISTRATION_RULE = "registration-region-shift";
+    public static final String REGISTRATION_RULE = RuleIds.REGISTRATION_REGION_SHIFT;
     /** Id of the overload rule. */
-    public static final String OVERLOAD_RULE = "endpoint-overload";
+    public static final String OVERLOAD_RULE = RuleIds.ENDPOINT_OVERLOAD;
     /** Id of the flash-crowd observation. */
-    public static final String FLASH_CROWD_RULE = "flash-crowd";
+    public static final String FLASH_CROWD_RULE = RuleIds.FLASH_CROWD;
 
     /** Verdicts. */
     public static final String ATTACK = "attack";
@@ -104,7 +104,7 @@ public final class EndpointRules {
         this.attackScore = config.getDouble(FloodwatchConfig.ATTACK_SCORE_CONFIG);
         this.prefixCommandsMax = config.getInt(FloodwatchConfig.PREFIX_COMMANDS_MAX_CONFIG);
         this.sourceTtlMs = config.getLong(FloodwatchConfig.SOURCE_TTL_CONFIG);
-        this.capacities = capacities(config.getList(FloodwatchConfig.CAPACITIES_CONFIG));
+        this.capacities = Capacities.parse(config.getList(FloodwatchConfig.CAPACITIES_CONFIG));
     }
 
     /**
@@ -256,31 +256,5 @@ public final class EndpointRules {
         Map<String, Double> evidence = new LinkedHashMap<>(figures);
         evidence.put("capacityPerSecond", capacity);
         return evidence;
-    }
-
-    /**
-     * Parses {@code METHOD /route=rate} entries.
-     *
-     * @throws ConfigException naming the first entry that is not one
-     */
-    public static Map<String, Double> capacities(List<String> entries) {
-        Map<String, Double> capacities = new HashMap<>();
-        for (String entry : entries) {
-            int equals = entry.lastIndexOf('=');
-            try {
-                if (equals <= 0) {
-                    throw new NumberFormatException("no '='");
-                }
-                double rate = Double.parseDouble(entry.substring(equals + 1).strip());
-                if (!(rate > 0)) {
-                    throw new NumberFormatException("not positive");
-                }
-                capacities.put(entry.substring(0, equals).strip(), rate);
-            } catch (NumberFormatException e) {
-                throw new ConfigException(FloodwatchConfig.CAPACITIES_CONFIG, entry,
-                    "expected 'METHOD /route=requests per second', e.g. 'POST /api/v1/chat/completions=3000'");
-            }
-        }
-        return capacities;
     }
 }

@@ -6,7 +6,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
-import io.floodwatch.detector.control.LiveRules;
+import io.floodwatch.detector.rules.LiveRules;
 import io.floodwatch.schema.MitigationCandidate;
 import io.floodwatch.schema.SourceRate;
 import io.floodwatch.schema.StreamProgress;

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.floodwatch.detector.config.FloodwatchConfig;
+import io.floodwatch.detector.rules.RuleIds;
 import io.floodwatch.schema.MitigationAction;
 import io.floodwatch.schema.MitigationCandidate;
 import io.floodwatch.schema.MitigationScope;
@@ -24,9 +25,9 @@ import io.floodwatch.schema.SourceRate;
 public final class SourceRateLimits {
 
     /** Id of the rule. */
-    public static final String RULE = "source-rate-limit";
+    public static final String RULE = RuleIds.SOURCE_RATE_LIMIT;
     /** Id of the failure rule. */
-    public static final String FAILURE_RULE = "source-failures";
+    public static final String FAILURE_RULE = RuleIds.SOURCE_FAILURES;
 
     private final double windowSeconds;
     private final double ipThrottle;

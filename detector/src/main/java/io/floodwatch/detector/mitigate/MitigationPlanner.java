@@ -1,13 +1,11 @@
 package io.floodwatch.detector.mitigate;
 
-import java.io.IOException;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -18,10 +16,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.floodwatch.detector.control.ControlRulesProcessor;
-import io.floodwatch.detector.control.LiveRules;
+import io.floodwatch.detector.rules.ControlStore;
+import io.floodwatch.detector.rules.LiveRules;
 import io.floodwatch.detector.metrics.DetectorMeters;
 import io.floodwatch.detector.watermark.UpstreamProgress;
 import io.floodwatch.detector.watermark.WatermarkSettings;
@@ -58,7 +55,6 @@ public final class MitigationPlanner implements Processor<String, SpecificRecord
 
     private static final Logger LOG = LoggerFactory.getLogger(MitigationPlanner.class);
     private static final Duration LIFT_CHECK = Duration.ofSeconds(1);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final LiveRules.Derived<MitigationPolicy> live;
     private final WatermarkSettings watermarks;
@@ -68,7 +64,7 @@ public final class MitigationPlanner implements Processor<String, SpecificRecord
     private UpstreamProgress upstreams;
     private long checkedAt = Long.MIN_VALUE;
     private KeyValueStore<String, MitigationState> inForce;
-    private KeyValueStore<String, String> control;
+    private ControlStore control;
 
     /**
      * @param live the command lifecycle in force
@@ -88,7 +84,7 @@ public final class MitigationPlanner implements Processor<String, SpecificRecord
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.inForce = context.getStateStore(STORE);
-        this.control = context.getStateStore(ControlRulesProcessor.STORE);
+        this.control = new ControlStore(context.getStateStore(ControlStore.STORE));
         this.upstreams = new UpstreamProgress(context.getStateStore(UPSTREAM_STORE), watermarks, expectedUpstreams,
             context.currentSystemTimeMs());
         context.schedule(LIFT_CHECK, PunctuationType.WALL_CLOCK_TIME, wallClock -> {
@@ -107,30 +103,17 @@ public final class MitigationPlanner implements Processor<String, SpecificRecord
 
     /** Lifts the commands of this task's targets that an operator asked to lift ({@code floodwatch lift}). */
     private void liftOnRequest() {
-        List<KeyValue<String, String>> requests = new ArrayList<>();
-        try (KeyValueIterator<String, String> all = control.prefixScan(ControlRulesProcessor.LIFT_PREFIX, new StringSerializer())) {
-            all.forEachRemaining(requests::add);
-        }
-        for (KeyValue<String, String> request : requests) {
-            String key = request.key.substring(ControlRulesProcessor.LIFT_PREFIX.length());
-            MitigationState state = inForce.get(key);
+        for (ControlStore.LiftRequest request : control.liftRequests()) {
+            MitigationState state = inForce.get(request.target());
             if (state == null) {
                 continue;
             }
             long now = eventTime();
-            MitigationPolicy.Decision decision = live.get().onOperatorLift(state, requestedAt(request.value), now,
+            MitigationPolicy.Decision decision = live.get().onOperatorLift(state, request.requestedAt(), now,
                 context.currentSystemTimeMs());
             if (decision != null) {
-                apply(key, decision, now);
+                apply(request.target(), decision, now);
             }
-        }
-    }
-
-    private static long requestedAt(String json) {
-        try {
-            return JSON.readTree(json).path("requestedAt").asLong();
-        } catch (IOException e) {
-            return Long.MIN_VALUE;
         }
     }
 

@@ -20,6 +20,7 @@ import io.floodwatch.schema.MitigationScope;
 import io.floodwatch.schema.MitigationState;
 import io.floodwatch.schema.serde.FloodwatchSchemas;
 import io.floodwatch.schema.target.TargetKeys;
+import io.floodwatch.detector.rules.Allowlist;
 
 /**
  * The lifecycle of commands, as pure functions over a target's {@link MitigationState}:

@@ -17,7 +17,7 @@ import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 import org.apache.kafka.streams.state.StoreBuilder;
 
 import io.floodwatch.detector.config.FloodwatchConfig;
-import io.floodwatch.detector.control.LiveRules;
+import io.floodwatch.detector.rules.LiveRules;
 import io.floodwatch.schema.EndpointTick;
 import io.floodwatch.schema.RequestEvent;
 import io.floodwatch.schema.SourceTick;

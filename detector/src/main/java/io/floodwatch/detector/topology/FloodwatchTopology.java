@@ -22,8 +22,9 @@ import java.util.function.Supplier;
 import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.detector.config.Topics;
 import io.floodwatch.detector.control.ControlRulesProcessor;
-import io.floodwatch.detector.control.LiveRules;
-import io.floodwatch.detector.control.RuleBook;
+import io.floodwatch.detector.rules.ControlStore;
+import io.floodwatch.detector.rules.LiveRules;
+import io.floodwatch.detector.rules.RuleBook;
 import io.floodwatch.detector.detect.BaselineModel;
 import io.floodwatch.detector.detect.EndpointAnomalyDetector;
 import io.floodwatch.detector.detect.EndpointRules;
@@ -193,7 +194,7 @@ public final class FloodwatchTopology {
     }
 
     private void control(StreamsBuilder builder) {
-        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ControlRulesProcessor.STORE),
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ControlStore.STORE),
                 Serdes.String(), Serdes.String()).withLoggingDisabled(),
             topics.control().name(), Consumed.with(Serdes.String(), Serdes.String()).withName("detector-control-source"),
             () -> new ControlRulesProcessor(rules));

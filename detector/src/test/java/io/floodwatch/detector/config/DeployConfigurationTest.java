@@ -28,7 +28,8 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
-import io.floodwatch.detector.broker.TopicProvisioner;
+import io.floodwatch.detector.app.TopicProvisioner;
+import io.floodwatch.testing.GrafanaDashboard;
 
 /**
  * {@code deploy/} cannot run here (no Docker engine, no cluster), so what can be checked is: every file parses, every
@@ -65,6 +66,47 @@ public class DeployConfigurationTest {
     private static boolean known(String key) {
         return DETECTOR_KEYS.contains(key)
             || key.startsWith(FloodwatchConfig.KAFKA_PREFIX) && STREAMS_KEYS.contains(key.substring(FloodwatchConfig.KAFKA_PREFIX.length()));
+    }
+
+    @Test
+    void shouldSetOnlyWhatDiffersFromTheDefaultsWhenDeployFilesConfigureTheDetector() throws Exception {
+        // Given the settings of the example properties file, the Kubernetes ConfigMap, the compose detectors and the image
+        Map<String, Map<String, String>> files = new TreeMap<>();
+        Properties example = new Properties();
+        example.load(new StringReader(Files.readString(DEPLOY.resolve("floodwatch.properties"))));
+        files.put("floodwatch.properties", propertiesOf(example));
+        for (JsonNode document : documents("k8s/detector.yaml")) {
+            if (document.path("kind").asText().equals("ConfigMap")) {
+                Properties configMap = new Properties();
+                configMap.load(new StringReader(document.path("data").path("floodwatch.properties").asText()));
+                files.put("k8s/detector.yaml", propertiesOf(configMap));
+            }
+        }
+        Map<String, String> compose = new HashMap<>();
+        documents("docker-compose.yml").get(0).path("services").fields().forEachRemaining(service -> {
+            if (service.getKey().startsWith("detector-")) {
+                service.getValue().path("environment").fields().forEachRemaining(e -> compose.put(e.getKey(), e.getValue().asText()));
+            }
+        });
+        files.put("docker-compose.yml", ConfigLoader.fromEnvironment(compose));
+
+        // When each detector setting is compared with its default
+        List<String> defaults = new ArrayList<>();
+        files.forEach((file, settings) -> settings.forEach((key, value) -> {
+            if (ConfigDefaults.known(key) && ConfigDefaults.isDefault(key, value)) {
+                defaults.add(file + ": " + key + "=" + value);
+            }
+        }));
+
+        // Then none repeats a default, which would hide a change of the default from the deployment
+        assertFalse(files.get("floodwatch.properties").isEmpty(), "the example sets something");
+        assertEquals(List.of(), defaults, "deploy settings equal to the detector's defaults");
+    }
+
+    private static Map<String, String> propertiesOf(Properties properties) {
+        Map<String, String> values = new TreeMap<>();
+        properties.stringPropertyNames().forEach(name -> values.put(name, properties.getProperty(name).strip()));
+        return values;
     }
 
     @Test
@@ -172,22 +214,6 @@ public class DeployConfigurationTest {
         // Then
         assertEquals("/metrics", prometheus.path("scrape_configs").get(0).path("metrics_path").asText());
         assertTrue(grafana.path("panels").size() >= 8);
-        assertFalse(grafanaMetrics().isEmpty());
-    }
-
-    /** The metric names the Grafana dashboard queries. */
-    public static Set<String> grafanaMetrics() throws IOException {
-        JsonNode grafana = new ObjectMapper().readTree(DEPLOY.resolve("grafana/floodwatch-dashboard.json").toFile());
-        Set<String> names = new TreeSet<>();
-        Pattern metric = Pattern.compile("\\b(floodwatch_\\w+|kafka_\\w+|jvm_\\w+|process_\\w+)");
-        for (JsonNode panel : grafana.path("panels")) {
-            for (JsonNode target : panel.path("targets")) {
-                Matcher m = metric.matcher(target.path("expr").asText());
-                while (m.find()) {
-                    names.add(m.group(1));
-                }
-            }
-        }
-        return names;
+        assertFalse(GrafanaDashboard.metrics().isEmpty());
     }
 }

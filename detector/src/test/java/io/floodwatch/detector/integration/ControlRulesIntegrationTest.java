@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.floodwatch.detector.app.DetectorApp;
 import io.floodwatch.detector.config.FloodwatchConfig;
-import io.floodwatch.detector.testing.TestBroker;
+import io.floodwatch.testing.TestBroker;
 
 /**
  * Rules changed through {@code detector-control} on a real broker: a valid change applies while the detector runs, a

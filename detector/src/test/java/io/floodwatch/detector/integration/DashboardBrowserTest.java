@@ -27,15 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 import io.floodwatch.detector.app.DetectorApp;
 import io.floodwatch.detector.config.FloodwatchConfig;
-import io.floodwatch.detector.testing.Events;
-import io.floodwatch.detector.testing.TestBroker;
+import io.floodwatch.testing.Events;
+import io.floodwatch.testing.TestBroker;
 import io.floodwatch.producers.RequestPublisher;
 import io.floodwatch.schema.RequestEvent;
 

@@ -1,6 +1,6 @@
 package io.floodwatch.detector.integration;
 
-import static io.floodwatch.detector.testing.Events.T0;
+import static io.floodwatch.testing.Events.T0;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,8 +30,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.floodwatch.detector.app.DetectorApp;
 import io.floodwatch.detector.config.FloodwatchConfig;
-import io.floodwatch.detector.testing.TestBroker;
-import io.floodwatch.detector.testing.Traffic;
+import io.floodwatch.testing.TestBroker;
+import io.floodwatch.testing.Traffic;
 import io.floodwatch.producers.RequestPublisher;
 
 /**

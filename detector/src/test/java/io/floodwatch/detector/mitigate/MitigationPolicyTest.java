@@ -21,6 +21,7 @@ import io.floodwatch.schema.MitigationMode;
 import io.floodwatch.schema.MitigationScope;
 import io.floodwatch.schema.MitigationState;
 import io.floodwatch.schema.serde.FloodwatchSchemas;
+import io.floodwatch.detector.rules.Allowlist;
 
 class MitigationPolicyTest {
 

@@ -109,7 +109,7 @@ public final class DetectorDriver implements AutoCloseable {
     /** The detector's global store of accepted rule changes and rejections. */
     public Map<String, String> controlStore() {
         Map<String, String> entries = new HashMap<>();
-        driver.<String, String>getKeyValueStore(io.floodwatch.detector.control.ControlRulesProcessor.STORE).all()
+        driver.<String, String>getKeyValueStore(io.floodwatch.detector.rules.ControlStore.STORE).all()
             .forEachRemaining(entry -> entries.put(entry.key, entry.value));
         return entries;
     }

@@ -1,6 +1,6 @@
 package io.floodwatch.detector.topology;
 
-import static io.floodwatch.detector.testing.Events.T0;
+import static io.floodwatch.testing.Events.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.floodwatch.detector.config.FloodwatchConfig;
-import io.floodwatch.detector.control.ControlRulesProcessor;
+import io.floodwatch.detector.rules.ControlStore;
 import io.floodwatch.detector.testing.DetectorDriver;
-import io.floodwatch.detector.testing.Events;
+import io.floodwatch.testing.Events;
 import io.floodwatch.schema.MitigationAction;
 import io.floodwatch.schema.MitigationCommand;
 import io.floodwatch.schema.MitigationMode;
@@ -79,7 +79,7 @@ class ControlTopologyTest {
         assertEquals(MitigationAction.THROTTLE, commands.get(0).getAction(), "the block limit stayed at its default");
         Map<String, String> store = driver.controlStore();
         assertEquals("{\"mode\": \"DRY_RUN\"}", store.get(SOURCE_RULE));
-        String rejection = store.get(ControlRulesProcessor.REJECTED + SOURCE_RULE);
+        String rejection = store.get(ControlStore.REJECTED + SOURCE_RULE);
         assertTrue(rejection.contains("rule.source.ip.block.per.second"), rejection);
     }
 

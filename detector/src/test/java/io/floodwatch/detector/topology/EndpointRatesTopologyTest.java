@@ -1,6 +1,6 @@
 package io.floodwatch.detector.topology;
 
-import static io.floodwatch.detector.testing.Events.T0;
+import static io.floodwatch.testing.Events.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.detector.testing.DetectorDriver;
-import io.floodwatch.detector.testing.Events;
+import io.floodwatch.testing.Events;
 import io.floodwatch.schema.RequestEvent;
 
 class EndpointRatesTopologyTest {

@@ -1,6 +1,6 @@
 package io.floodwatch.detector.topology;
 
-import static io.floodwatch.detector.testing.Events.T0;
+import static io.floodwatch.testing.Events.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.detector.testing.DetectorDriver;
-import io.floodwatch.detector.testing.Events;
-import io.floodwatch.detector.testing.Traffic;
+import io.floodwatch.testing.Events;
+import io.floodwatch.testing.Traffic;
 import io.floodwatch.schema.MitigationAction;
 import io.floodwatch.schema.MitigationCommand;
 import io.floodwatch.schema.RequestEvent;

@@ -1,5 +1,6 @@
 package io.floodwatch.gateway.enforce;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -280,6 +281,26 @@ public final class EnforcementTable {
             case RESTRICT_REGISTRATION -> entry.allows(request.region()) ? Decision.ALLOW : Decision.REFUSE_REGISTRATION;
             default -> Decision.ALLOW;
         };
+    }
+
+    /**
+     * The commands in force on an address and the prefixes that hold it, most specific first, without spending any
+     * throttle budget: what an operator asks when an address is refused.
+     */
+    public List<MitigationCommand> onAddress(String sourceIp) {
+        Network address = Network.address(sourceIp);
+        if (address == null || networks.isEmpty()) {
+            return List.of();
+        }
+        long now = clock.getAsLong();
+        List<MitigationCommand> found = new ArrayList<>();
+        for (int length : address.ipv6() ? ipv6Lengths : ipv4Lengths) {
+            Entry entry = networks.get(address.truncate(length));
+            if (entry != null && entry.expiresAt > now) {
+                found.add(entry.command);
+            }
+        }
+        return found;
     }
 
     /** Commands in force (including expired ones not yet swept). */

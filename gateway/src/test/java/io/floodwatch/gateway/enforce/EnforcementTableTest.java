@@ -63,6 +63,26 @@ class EnforcementTableTest {
     }
 
     @Test
+    void shouldListTheCommandsOnAnAddressWithoutSpendingItsBudgetWhenAnOperatorAsks() throws Exception {
+        // Given a throttle of two requests per second on a prefix and a block of one address inside it
+        table.apply(command(MitigationAction.THROTTLE, MitigationScope.SOURCE_PREFIX, "198.51.100.0/24", LATER));
+        table.apply(command(MitigationAction.BLOCK, MitigationScope.SOURCE_IP, "198.51.100.7", LATER));
+
+        // When the commands on an address of the prefix are asked for, many times
+        for (int i = 0; i < 10; i++) {
+            table.onAddress("198.51.100.8");
+        }
+
+        // Then the most specific comes first, an address outside has none, and the throttle's budget is untouched
+        assertEquals(List.of(MitigationAction.BLOCK, MitigationAction.THROTTLE),
+            table.onAddress("198.51.100.7").stream().map(MitigationCommand::getAction).toList());
+        assertEquals(List.of(), table.onAddress("198.51.101.1"));
+        assertEquals(Decision.ALLOW, table.decide(from("198.51.100.8")));
+        assertEquals(Decision.ALLOW, table.decide(from("198.51.100.9")));
+        assertEquals(Decision.THROTTLE, table.decide(from("198.51.100.10")));
+    }
+
+    @Test
     void shouldStopApplyingACommandWhenItExpiresOrIsLifted() throws Exception {
         // Given a block expiring in a minute and another one on a second address
         table.apply(command(MitigationAction.BLOCK, MitigationScope.SOURCE_IP, "203.0.113.7", LATER));

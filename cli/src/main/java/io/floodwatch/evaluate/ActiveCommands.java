@@ -1,0 +1,73 @@
+package io.floodwatch.evaluate;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.floodwatch.schema.MitigationAction;
+import io.floodwatch.schema.MitigationCommand;
+import io.floodwatch.schema.MitigationMode;
+import io.floodwatch.schema.target.TargetKeys;
+
+/**
+ * The commands an enforcer would have had in force at each moment of event time, as the compacted
+ * {@code mitigations} topic defines them: per target key, a command is in force from its {@code detectedAt} until
+ * its {@code expiresAt} or until the next command for the same key (a newer command or a LIFT) replaces it.
+ * DRY_RUN commands are never in force.
+ */
+final class ActiveCommands {
+
+    /** A command in force over [from, until). */
+    record Interval(MitigationCommand command, long from, long until) {
+    }
+
+    private final Map<String, List<Interval>> byKey = new HashMap<>();
+
+    ActiveCommands(List<MitigationCommand> commands) {
+        Map<String, List<MitigationCommand>> perKey = new HashMap<>();
+        for (MitigationCommand command : commands) {
+            perKey.computeIfAbsent(TargetKeys.key(command.getScope(), command.getTarget()), k -> new ArrayList<>()).add(command);
+        }
+        perKey.forEach((key, list) -> {
+            list.sort(Comparator.comparingLong(MitigationCommand::getDetectedAt));
+            List<Interval> intervals = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                MitigationCommand command = list.get(i);
+                if (command.getAction() == MitigationAction.LIFT || command.getMode() != MitigationMode.ENFORCE) {
+                    continue;
+                }
+                long until = command.getExpiresAt();
+                if (i + 1 < list.size()) {
+                    until = Math.min(until, list.get(i + 1).getDetectedAt());
+                }
+                if (until > command.getDetectedAt()) {
+                    intervals.add(new Interval(command, command.getDetectedAt(), until));
+                }
+            }
+            if (!intervals.isEmpty()) {
+                byKey.put(key, intervals);
+            }
+        });
+    }
+
+    /** The command in force for a target key at an event time, or null. */
+    MitigationCommand at(String key, long timestamp) {
+        List<Interval> intervals = byKey.get(key);
+        if (intervals == null) {
+            return null;
+        }
+        for (Interval interval : intervals) {
+            if (interval.from() <= timestamp && timestamp < interval.until()) {
+                return interval.command();
+            }
+        }
+        return null;
+    }
+
+    /** Whether no command was ever in force. */
+    boolean isEmpty() {
+        return byKey.isEmpty();
+    }
+}

@@ -1,0 +1,88 @@
+package io.floodwatch.integration;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.floodwatch.cli.FloodwatchCli;
+import io.floodwatch.testing.GrafanaDashboard;
+import picocli.CommandLine;
+
+/** The demo end to end: embedded broker, detector and simulated traffic, with its view of rates. */
+@Tag("integration")
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class DemoIntegrationTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldShowEndpointRatesAndStopByItselfWhenTheScenarioEnds() {
+        // Given
+        CommandLine cli = FloodwatchCli.commandLine();
+        StringWriter out = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+
+        // When
+        int exit = cli.execute("demo", "--duration", "60s", "--speed", "max", "--data-dir", dir.resolve("demo").toString());
+
+        // Then
+        assertEquals(0, exit);
+        String screen = out.toString();
+        assertTrue(screen.contains("Floodwatch demo: deepseek-day"), screen);
+        assertTrue(screen.contains("POST /api/v1/auth/register"), "the registration endpoint is shown: " + screen);
+        assertTrue(screen.contains("Commands (newest first)"), screen);
+    }
+
+    @Test
+    void shouldExportTheNamedMetricsWhenPrometheusScrapesDuringTheDemo() throws Exception {
+        // Given a demo running at ten times real speed
+        CommandLine cli = FloodwatchCli.commandLine();
+        StringWriter out = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        Thread demo = new Thread(() -> cli.execute("demo", "--duration", "150s", "--speed", "10x", "--data-dir",
+            dir.resolve("scraped").toString()), "demo");
+        demo.start();
+        try {
+            await("the dashboard address").atMost(Duration.ofSeconds(60)).until(() -> out.toString().contains("Dashboard: http://"));
+            Matcher address = Pattern.compile("Dashboard: (http://\\S+/)").matcher(out.toString());
+            assertTrue(address.find());
+
+            // When Prometheus scrapes once traffic has flowed
+            HttpClient client = HttpClient.newHttpClient();
+            URI metrics = URI.create(address.group(1) + "metrics");
+            await("events counted").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                Pattern.compile("(?m)^floodwatch_events_in_total [1-9]").matcher(
+                    client.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body()).find());
+            HttpResponse<String> scrape = client.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString());
+
+            // Then
+            assertEquals(200, scrape.statusCode());
+            assertTrue(scrape.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+            for (String name : GrafanaDashboard.metrics()) {
+                if (!name.startsWith("floodwatch_anomalies")) {
+                    assertTrue(scrape.body().contains(name), "metric " + name + " in a scrape during the demo");
+                }
+            }
+        } finally {
+            demo.join(TimeUnit.SECONDS.toMillis(60));
+        }
+    }
+}
