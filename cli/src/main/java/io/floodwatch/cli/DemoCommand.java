@@ -38,6 +38,7 @@ import io.floodwatch.schema.serde.AvroSerde;
 import io.floodwatch.schema.text.LogText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -51,6 +52,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private static final int ROUTES_SHOWN = 8;
     private static final int COMMANDS_SHOWN = 10;
+    private static final int LOG_LINES_SHOWN = 5;
     private static final String CURSOR_HOME = "\033[H";
     private static final String CLEAR_TO_END_OF_LINE = "\033[K";
     private static final String CLEAR_BELOW = "\033[J";
@@ -62,8 +64,8 @@ final class DemoCommand implements Callable<Integer> {
         description = "Event time to simulate (default ${DEFAULT-VALUE}).")
     Duration duration;
 
-    @Option(names = "--speed", defaultValue = "10x", description = "realtime or a speed-up such as 10x (default ${DEFAULT-VALUE}).")
-    String speed;
+    @Mixin
+    SpeedOption speed;
 
     @Option(names = "--data-dir", defaultValue = "floodwatch-demo", description = "Demo data, emptied first (default ${DEFAULT-VALUE}).")
     Path dataDir;
@@ -75,20 +77,25 @@ final class DemoCommand implements Callable<Integer> {
     CommandSpec spec;
 
     private final ObjectMapper json = new ObjectMapper();
+    private String where = "";
 
     @Override
     public Integer call() throws Exception {
-        Pacer pacer = SimulateCommand.pacer(speed);
+        Pacer pacer = speed.pacer();
         Directories.deleteRecursively(dataDir.toAbsolutePath());
         FloodwatchConfig config = new FloodwatchConfig(Map.of(FloodwatchConfig.DATA_DIR_CONFIG, dataDir.toAbsolutePath().toString()));
         PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
-        spec.commandLine().getOut().println("Logs: " + LogFile.under(dataDir));
+        String logs = "Logs: " + LogFile.under(dataDir);
+        spec.commandLine().getOut().println(logs);
         Detector detector = Detector.start(config, quiet);
         DetectorApp app = detector.app();
+        where = logs;
         if (app.httpAddress() != null) {
-            spec.commandLine().getOut().println("Dashboard: http://" + app.httpAddress().getHostString() + ":"
-                + app.httpAddress().getPort() + "/ (metrics at /metrics)");
+            String dashboard = "Dashboard: http://" + app.httpAddress().getHostString() + ":" + app.httpAddress().getPort()
+                + "/ (metrics at /metrics)";
+            spec.commandLine().getOut().println(dashboard);
             spec.commandLine().getOut().flush();
+            where = dashboard + "   " + logs;
         }
         AtomicBoolean stop = new AtomicBoolean();
         Thread shutdown = new Thread(() -> {
@@ -96,7 +103,7 @@ final class DemoCommand implements Callable<Integer> {
             detector.close();
         }, "floodwatch-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
-        long start = "realtime".equals(speed) ? System.currentTimeMillis() : System.currentTimeMillis() - duration.toMillis();
+        long start = speed.realtime() ? System.currentTimeMillis() : System.currentTimeMillis() - duration.toMillis();
         ScenarioOptions defaults = ScenarioOptions.defaults(start);
         ScenarioOptions options = ScenarioOptions.scaled(seed, start, duration.toMillis(), defaults.baseRate(), defaults.attackRate());
         Simulation simulation;
@@ -131,6 +138,7 @@ final class DemoCommand implements Callable<Integer> {
     private void view(String bootstrap, AtomicBoolean stop, Thread traffic, AtomicLong published, AtomicLong eventTime) {
         PrintWriter out = spec.commandLine().getOut();
         boolean terminal = System.console() != null;
+        int columns = terminal ? TerminalSize.columns() : Integer.MAX_VALUE;
         if (terminal) {
             out.print(CURSOR_HOME + CLEAR_BELOW);
         }
@@ -140,7 +148,9 @@ final class DemoCommand implements Callable<Integer> {
         Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
             ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (TerminalLog log = terminal ? TerminalLog.hold(LOG_LINES_SHOWN) : null;
+             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<String> noLog = List.of();
             List<org.apache.kafka.common.TopicPartition> partitions = new ArrayList<>();
             for (String topic : List.of("endpoint-rates", "mitigations")) {
                 consumer.partitionsFor(topic).forEach(p -> partitions.add(new org.apache.kafka.common.TopicPartition(topic, p.partition())));
@@ -162,7 +172,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 long now = System.currentTimeMillis();
                 if (now - lastDraw >= (terminal ? 1000 : 5000)) {
-                    draw(out, terminal, latestRates, commands, published.get(), eventTime.get());
+                    draw(out, columns, latestRates, commands, log == null ? noLog : log.lines(), published.get(), eventTime.get());
                     lastDraw = now;
                 }
                 if (!traffic.isAlive()) {
@@ -172,7 +182,7 @@ final class DemoCommand implements Callable<Integer> {
                     }
                 }
             }
-            draw(out, terminal, latestRates, commands, published.get(), eventTime.get());
+            draw(out, columns, latestRates, commands, log == null ? noLog : log.lines(), published.get(), eventTime.get());
         }
     }
 
@@ -194,11 +204,13 @@ final class DemoCommand implements Callable<Integer> {
      * the previous frame, and what is below the new frame is cleared; elsewhere each frame is printed as plain lines.
      * Routes and commands quote attacker-shaped text, so they are bounded and stripped of control characters.
      */
-    private void draw(PrintWriter out, boolean terminal, Map<String, JsonNode> rates, Deque<String> commands,
+    private void draw(PrintWriter out, int columns, Map<String, JsonNode> rates, Deque<String> commands, List<String> log,
                       long published, long eventTime) {
+        boolean terminal = columns != Integer.MAX_VALUE;
         List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "Floodwatch demo: %s   event time %s   events published %,d", scenario,
             Instant.ofEpochMilli(eventTime), published));
+        lines.add(where);
         lines.add("");
         lines.add(String.format(Locale.ROOT, "%-44s %9s %6s %6s %9s  %s", "endpoint (latest window)", "req/s", "4xx", "5xx",
             "sources", "regions"));
@@ -217,9 +229,15 @@ final class DemoCommand implements Callable<Integer> {
         lines.add("");
         lines.add("Commands (newest first)");
         commands.forEach(line -> lines.add("  " + LogText.bounded(line.length() > 160 ? line.substring(0, 160) + "..." : line)));
+        if (!log.isEmpty()) {
+            lines.add("");
+            lines.add("Log (latest; all of it in the log file)");
+            log.forEach(line -> lines.add("  " + line));
+        }
         if (terminal) {
             out.print(CURSOR_HOME);
-            lines.forEach(line -> out.print(line + CLEAR_TO_END_OF_LINE + "\n"));
+            lines.forEach(line -> out.print((line.length() >= columns ? line.substring(0, Math.max(0, columns - 1)) : line)
+                + CLEAR_TO_END_OF_LINE + "\n"));
             out.print(CLEAR_BELOW);
         } else {
             lines.forEach(out::println);

@@ -34,6 +34,7 @@ public final class FloodwatchCli {
     /** The configured command line, for tests. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new FloodwatchCli());
+        cli.setDefaultValueProvider(new CliDefaults());
         cli.setParameterExceptionHandler((ex, args) -> {
             CommandLine failed = ex.getCommandLine();
             failed.getErr().println("floodwatch: " + firstLine(ex.getMessage()) + " (see '"

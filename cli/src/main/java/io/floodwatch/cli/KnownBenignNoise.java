@@ -3,55 +3,53 @@ package io.floodwatch.cli;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.slf4j.Marker;
-
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.turbo.TurboFilter;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.spi.FilterReply;
 
 /**
- * Drops log events that are known to be benign, at the logger that writes them: each rule names a logger and the
- * exception class it logs, as {@code logger|exception class}, and only that exception from that logger is dropped.
- * The reason for each rule is written beside it in {@code logback.xml}.
+ * Keeps log lines that are known to be benign off the terminal; the log file still has them. Each rule names the
+ * logger that writes the line and what identifies it: {@code logger|exception class} matches a line whose exception
+ * (or one of its causes) is of that class, {@code logger|"text"} a line whose message contains the text. The
+ * reason for each rule is written beside it in {@code logback.xml}.
  */
-public final class KnownBenignNoise extends TurboFilter {
+public final class KnownBenignNoise extends Filter<ILoggingEvent> {
 
-    private final List<String[]> rules = new ArrayList<>();
+    private record Rule(String logger, String exception, String message) {
+    }
 
-    /** @param rule {@code logger|fully qualified exception class} */
+    private final List<Rule> rules = new ArrayList<>();
+
+    /** @param rule {@code logger|fully qualified exception class} or {@code logger|"message text"} */
     public void addRule(String rule) {
         String[] parts = rule.strip().split("\\|", 2);
         if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
-            addError("expected logger|exception class, got '" + rule + "'");
+            addError("expected logger|exception class or logger|\"message text\", got '" + rule + "'");
             return;
         }
-        rules.add(new String[] {parts[0].strip(), parts[1].strip()});
+        String what = parts[1].strip();
+        boolean message = what.length() >= 2 && what.startsWith("\"") && what.endsWith("\"");
+        rules.add(new Rule(parts[0].strip(), message ? null : what, message ? what.substring(1, what.length() - 1) : null));
     }
 
     @Override
-    public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-        if (logger == null || rules.isEmpty()) {
-            return FilterReply.NEUTRAL;
-        }
-        Throwable thrown = t;
-        if (thrown == null && params != null && params.length > 0 && params[params.length - 1] instanceof Throwable last) {
-            thrown = last;
-        }
-        if (thrown == null) {
-            return FilterReply.NEUTRAL;
-        }
-        for (String[] rule : rules) {
-            if (logger.getName().equals(rule[0]) && causedBy(thrown, rule[1])) {
+    public FilterReply decide(ILoggingEvent event) {
+        for (Rule rule : rules) {
+            if (event.getLoggerName().equals(rule.logger()) && matches(rule, event)) {
                 return FilterReply.DENY;
             }
         }
         return FilterReply.NEUTRAL;
     }
 
-    private static boolean causedBy(Throwable thrown, String className) {
-        for (Throwable cause = thrown; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause.getClass().getName().equals(className)) {
+    private static boolean matches(Rule rule, ILoggingEvent event) {
+        if (rule.message() != null) {
+            String message = event.getMessage();
+            return message != null && message.contains(rule.message());
+        }
+        for (IThrowableProxy cause = event.getThrowableProxy(); cause != null; cause = cause.getCause()) {
+            if (cause.getClassName().equals(rule.exception())) {
                 return true;
             }
         }

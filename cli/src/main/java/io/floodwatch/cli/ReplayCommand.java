@@ -19,8 +19,10 @@ import io.floodwatch.producers.RequestPublisher;
 import io.floodwatch.schema.RequestEvent;
 import io.floodwatch.schema.serde.InvalidEventException;
 import io.floodwatch.schema.serde.RequestEventJson;
+import io.floodwatch.detector.config.FloodwatchConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -38,16 +40,18 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--file", required = true, paramLabel = "FILE", description = "JSON lines to replay.")
     Path file;
 
-    @Option(names = "--speed", defaultValue = "max", description = "recorded (real time), a speed-up such as 10x, or max (default ${DEFAULT-VALUE}).")
-    String speed;
+    @Mixin
+    SpeedOption speed;
 
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka brokers (default ${DEFAULT-VALUE}).")
-    String bootstrapServers;
+    @Mixin
+    BrokerOption broker;
 
-    @Option(names = "--topic", defaultValue = "requests", description = "Topic for valid events, Avro (default ${DEFAULT-VALUE}).")
+    @Option(names = "--topic", descriptionKey = FloodwatchConfig.TOPIC_REQUESTS_CONFIG,
+        description = "Topic for valid events, Avro (default ${DEFAULT-VALUE}).")
     String topic;
 
-    @Option(names = "--json-topic", defaultValue = "requests-json", description = "Topic for lines that do not parse (default ${DEFAULT-VALUE}).")
+    @Option(names = "--json-topic", descriptionKey = FloodwatchConfig.TOPIC_REQUESTS_JSON_CONFIG,
+        description = "Topic for lines that do not parse (default ${DEFAULT-VALUE}).")
     String jsonTopic;
 
     @Spec
@@ -55,14 +59,14 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Pacer pacer = SimulateCommand.pacer("recorded".equals(speed) ? "realtime" : speed);
+        Pacer pacer = speed.pacer();
         PrintWriter err = spec.commandLine().getErr();
         long valid = 0;
         long invalid = 0;
         long lineNumber = 0;
         try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-             RequestPublisher publisher = RequestPublisher.create(bootstrapServers, topic, Map.of());
-             KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+             RequestPublisher publisher = RequestPublisher.create(broker.bootstrapServers(), topic, Map.of());
+             KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
                  new ByteArraySerializer(), new ByteArraySerializer())) {
             String line;
             while ((line = lines.readLine()) != null) {

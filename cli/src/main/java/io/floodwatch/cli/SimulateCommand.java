@@ -19,8 +19,10 @@ import io.floodwatch.producers.sim.ScenarioOptions;
 import io.floodwatch.producers.sim.Scenarios;
 import io.floodwatch.producers.sim.Simulation;
 import io.floodwatch.schema.serde.PlainJson;
+import io.floodwatch.detector.config.FloodwatchConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -64,8 +66,8 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--speed", defaultValue = "realtime", description = "realtime, a speed-up such as 10x, or max (default ${DEFAULT-VALUE}).")
-    String speed;
+    @Mixin
+    SpeedOption speed;
 
     @Option(names = "--output", paramLabel = "FILE", description = "Write JSON lines to FILE ('-' for stdout) instead of publishing.")
     String output;
@@ -73,10 +75,11 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--labels", paramLabel = "FILE", description = "Ground-truth CSV (default <scenario>-<seed>.labels.csv).")
     Path labels;
 
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka brokers (default ${DEFAULT-VALUE}).")
-    String bootstrapServers;
+    @Mixin
+    BrokerOption broker;
 
-    @Option(names = "--topic", defaultValue = "requests", description = "Topic for Avro events (default ${DEFAULT-VALUE}).")
+    @Option(names = "--topic", descriptionKey = FloodwatchConfig.TOPIC_REQUESTS_CONFIG,
+        description = "Topic for Avro events (default ${DEFAULT-VALUE}).")
     String topic;
 
     @Spec
@@ -84,10 +87,10 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Pacer pacer = pacer(speed);
+        Pacer pacer = speed.pacer();
         // At real time the events happen now; faster, they must lie in the past, or the detector would reject
         // them as timestamped ahead of the clock.
-        long start = "realtime".equals(speed) ? System.currentTimeMillis() : System.currentTimeMillis() - duration.toMillis();
+        long start = speed.realtime() ? System.currentTimeMillis() : System.currentTimeMillis() - duration.toMillis();
         ScenarioOptions options = new ScenarioOptions(seed, start, duration.toMillis(), rate, attackRate,
             attackStart.toMillis(), attackDuration.toMillis(), sources, prefixes, attackRegions, crowdRegions, 3000);
         Simulation simulation;
@@ -111,14 +114,14 @@ final class SimulateCommand implements Callable<Integer> {
             }
         }
         err.printf("floodwatch: %s: %,d events (%,d from attackers) %s; labels in %s%n", scenario, count, attacks,
-            output != null ? "written to " + output : "published to " + topic + " on " + bootstrapServers, labelsFile);
+            output != null ? "written to " + output : "published to " + topic + " on " + broker.bootstrapServers(), labelsFile);
         err.flush();
         return 0;
     }
 
     private Sink sink() throws java.io.IOException {
         if (output == null) {
-            RequestPublisher publisher = RequestPublisher.create(bootstrapServers, topic, Map.of());
+            RequestPublisher publisher = RequestPublisher.create(broker.bootstrapServers(), topic, Map.of());
             return new Sink() {
                 @Override
                 public void accept(LabelledEvent labelled) {
@@ -149,14 +152,6 @@ final class SimulateCommand implements Callable<Integer> {
                 }
             }
         };
-    }
-
-    static Pacer pacer(String speed) {
-        try {
-            return Pacer.of(speed);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage());
-        }
     }
 
     private interface Sink extends AutoCloseable {

@@ -29,15 +29,12 @@ import io.floodwatch.detector.config.FloodwatchConfig;
 /** The operator commands' access to the detector's topics, with errors that say what to do. */
 final class TopicAccess {
 
-    /** Brokers tools use when none are configured: the embedded broker's default address. */
-    static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
-
     private TopicAccess() {
     }
 
     /** The configured brokers, or the embedded default. */
     static String bootstrap(FloodwatchConfig config) {
-        return config.embedded() ? DEFAULT_BOOTSTRAP : config.getString(FloodwatchConfig.BOOTSTRAP_SERVERS_CONFIG);
+        return config.embedded() ? CliDefaults.BOOTSTRAP : config.getString(FloodwatchConfig.BOOTSTRAP_SERVERS_CONFIG);
     }
 
     /** The partitions of a topic that must exist. */

@@ -14,12 +14,14 @@ import io.floodwatch.broker.EmbeddedKafkaBroker;
 import io.floodwatch.cli.CliException;
 import io.floodwatch.cli.DurationConverter;
 import io.floodwatch.cli.LogFile;
+import io.floodwatch.cli.SpeedOption;
 import io.floodwatch.producers.Pacer;
 import io.floodwatch.producers.sim.ScenarioOptions;
 import io.floodwatch.producers.sim.Scenarios;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -58,10 +60,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--attack-rate", defaultValue = "2000", description = "Events/s of attacks and crowds (default ${DEFAULT-VALUE}).")
     double attackRate;
 
-    @Option(names = "--speed", defaultValue = "max", description = "Publishing pace: max, all of it as one backlog as"
-        + " fast as the broker takes it (default ${DEFAULT-VALUE}), or paced by event time: realtime or a speed-up"
-        + " such as 20x.")
-    String speed;
+    @Mixin
+    SpeedOption speed;
 
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
     long seed;
@@ -99,12 +99,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 throw new CliException("unknown scenario '" + name + "'; known: " + String.join(", ", Scenarios.names()));
             }
         }
-        Pacer pacer;
-        try {
-            pacer = Pacer.of(speed);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage());
-        }
+        Pacer pacer = speed.pacer();
         Path work = Files.createTempDirectory("floodwatch-evaluate");
         Files.createDirectories(report);
         out.printf("logs: %s%n", LogFile.under(report));
@@ -120,7 +115,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 ScenarioOptions options = ScenarioOptions.scaled(seed, start, duration.toMillis(), rate, attackRate);
                 out.printf("evaluating %s...%n", name);
                 out.flush();
-                results.add(EvaluationRun.run(name, TrafficSource.scenario(name, options), Pacer.of(speed), broker.bootstrapServers(),
+                results.add(EvaluationRun.run(name, TrafficSource.scenario(name, options), speed.pacer(), broker.bootstrapServers(),
                     work, settings, report.resolve(name + ".commands.jsonl")));
             }
         }

@@ -37,6 +37,29 @@ class FloodwatchCliTest {
     }
 
     @Test
+    void shouldTakeEachCommandsDefaultsFromOnePlaceWhenOptionsAreOmitted() {
+        // Given the commands that share the broker, speed and topic options
+        CommandLine cli = FloodwatchCli.commandLine();
+
+        // When they are parsed without those options
+        SimulateCommand simulate = cli.getSubcommands().get("simulate").getCommand();
+        cli.getSubcommands().get("simulate").parseArgs("--scenario", "baseline");
+        ReplayCommand replay = cli.getSubcommands().get("replay").getCommand();
+        cli.getSubcommands().get("replay").parseArgs("--file", "traffic.jsonl");
+        DemoCommand demo = cli.getSubcommands().get("demo").getCommand();
+        cli.getSubcommands().get("demo").parseArgs();
+
+        // Then each has its own pace, and the brokers and topics are the detector's defaults
+        assertTrue(simulate.speed.realtime(), "a live feed is real time");
+        assertEquals("max", replay.speed.speed);
+        assertEquals("10x", demo.speed.speed);
+        assertEquals("127.0.0.1:9092", simulate.broker.bootstrapServers());
+        assertEquals("127.0.0.1:9092", replay.broker.bootstrapServers());
+        assertEquals("requests", simulate.topic);
+        assertEquals("requests-json", replay.jsonTopic);
+    }
+
+    @Test
     void shouldPrintOneLineAndExitTwoWhenFlagIsUnknown() {
         // Given
         String[] args = {"run", "--no-such-flag"};
