@@ -39,15 +39,17 @@ class FloodwatchCliTest {
     @Test
     void shouldTakeEachCommandsDefaultsFromOnePlaceWhenOptionsAreOmitted() {
         // Given the commands that share the broker, speed and topic options
-        CommandLine cli = FloodwatchCli.commandLine();
+        CommandLine forSimulate = FloodwatchCli.commandLine();
+        CommandLine forReplay = FloodwatchCli.commandLine();
+        CommandLine forDemo = FloodwatchCli.commandLine();
 
         // When they are parsed without those options
-        SimulateCommand simulate = cli.getSubcommands().get("simulate").getCommand();
-        cli.getSubcommands().get("simulate").parseArgs("--scenario", "baseline");
-        ReplayCommand replay = cli.getSubcommands().get("replay").getCommand();
-        cli.getSubcommands().get("replay").parseArgs("--file", "traffic.jsonl");
-        DemoCommand demo = cli.getSubcommands().get("demo").getCommand();
-        cli.getSubcommands().get("demo").parseArgs();
+        forSimulate.parseArgs("simulate", "--scenario", "baseline");
+        forReplay.parseArgs("replay", "--file", "traffic.jsonl");
+        forDemo.parseArgs("demo");
+        SimulateCommand simulate = forSimulate.getSubcommands().get("simulate").getCommand();
+        ReplayCommand replay = forReplay.getSubcommands().get("replay").getCommand();
+        DemoCommand demo = forDemo.getSubcommands().get("demo").getCommand();
 
         // Then each has its own pace, and the brokers and topics are the detector's defaults
         assertTrue(simulate.speed.realtime(), "a live feed is real time");

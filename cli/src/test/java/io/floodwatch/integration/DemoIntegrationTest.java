@@ -2,6 +2,7 @@ package io.floodwatch.integration;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -10,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +51,32 @@ class DemoIntegrationTest {
         assertTrue(screen.contains("Floodwatch demo: deepseek-day"), screen);
         assertTrue(screen.contains("POST /api/v1/auth/register"), "the registration endpoint is shown: " + screen);
         assertTrue(screen.contains("Commands (newest first)"), screen);
+    }
+
+    @Test
+    void shouldPrintNoErrorAndKeepTheBrokersLinesInTheLogFileWhenAUserRunsTheDemo() throws Exception {
+        // Given the packaged command line, run as a user runs it, in its own JVM
+        Path jar = Path.of("target", "floodwatch.jar").toAbsolutePath();
+        assertTrue(Files.isRegularFile(jar), "the jar is packaged before the integration tests: " + jar);
+        Path data = dir.resolve("user");
+        Path terminal = dir.resolve("terminal.txt");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+        // When the demo runs to its end
+        Process demo = new ProcessBuilder(java, "-Xmx512m", "-jar", jar.toString(), "demo", "--duration", "60s", "--speed",
+            "max", "--data-dir", data.toString()).redirectErrorStream(true).redirectOutput(terminal.toFile()).start();
+        assertTrue(demo.waitFor(150, TimeUnit.SECONDS), "the demo stops by itself");
+
+        // Then the terminal has Floodwatch's view and lines only, and the log file has the rest
+        String screen = Files.readString(terminal);
+        assertEquals(0, demo.exitValue(), screen);
+        assertTrue(screen.contains("Floodwatch demo: deepseek-day"), screen);
+        assertFalse(screen.contains(" ERROR "), "no error on the terminal: " + screen);
+        assertFalse(screen.contains("\tat "), "no stack trace on the terminal: " + screen);
+        Path log = data.resolve("logs").resolve("floodwatch.log");
+        assertTrue(screen.contains("Logs: " + log), "the log file is named: " + screen);
+        String logged = Files.readString(log);
+        assertTrue(logged.contains(" INFO ") && logged.contains("kafka."), "the broker's lines are in the log file");
     }
 
     @Test
