@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -160,7 +161,11 @@ final class DemoCommand implements Callable<Integer> {
             long lastDraw = 0;
             long quietSince = -1;
             while (!stop.get()) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(250))) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(250));
+                if (!records.isEmpty()) {
+                    quietSince = -1;
+                }
+                for (ConsumerRecord<byte[], byte[]> record : records) {
                     if (record.topic().equals("mitigations")) {
                         commands.addFirst(CommandsCommand.human(serde.deserialize(record.topic(), record.value())));
                         while (commands.size() > COMMANDS_SHOWN) {
@@ -175,7 +180,9 @@ final class DemoCommand implements Callable<Integer> {
                     draw(out, columns, latestRates, commands, log == null ? noLog : log.lines(), published.get(), eventTime.get());
                     lastDraw = now;
                 }
-                if (!traffic.isAlive()) {
+                // Done once the traffic has all been published and the detector has had nothing new to say for a while:
+                // at full speed it is still catching up when the last event is sent.
+                if (!traffic.isAlive() && records.isEmpty()) {
                     quietSince = quietSince < 0 ? now : quietSince;
                     if (now - quietSince > 5000) {
                         break;
