@@ -34,7 +34,7 @@ import io.floodwatch.detector.rules.Allowlist;
  *       expiry once half its lifetime has passed); a weaker candidate never downgrades it; a LIFT comes only after
  *       {@code liftAfterMs} of event time without any rule asking for it, times the target's offences;</li>
  *   <li><b>escalation</b>: a lifted target is remembered for {@code offenceMemoryMs}; when it offends again, a
- *       THROTTLE of a source IP or prefix becomes a BLOCK (never that of a shared address), and each offence doubles the lifetime, up to
+ *       THROTTLE of a source IP or prefix becomes a BLOCK, and each offence doubles the lifetime, up to
  *       {@code ttlMaxMs};</li>
  *   <li><b>operators win</b>: a target allowlisted at run time has its enforced command lifted at once; a rule put
  *       in DRY_RUN has its enforced commands re-issued as DRY_RUN; a DRY_RUN wish of another rule (a baseline still
@@ -233,7 +233,7 @@ public final class MitigationPolicy {
 
     private static MitigationAction escalate(MitigationCandidate candidate, int offences) {
         boolean source = candidate.getScope() == MitigationScope.SOURCE_IP || candidate.getScope() == MitigationScope.SOURCE_PREFIX;
-        if (source && offences > 1 && candidate.getAction() == MitigationAction.THROTTLE && !candidate.getShared()) {
+        if (source && offences > 1 && candidate.getAction() == MitigationAction.THROTTLE) {
             return MitigationAction.BLOCK;
         }
         return candidate.getAction();
@@ -343,7 +343,7 @@ public final class MitigationPolicy {
     private static int severity(MitigationAction action) {
         return switch (action) {
             case BLOCK -> 3;
-            case RESTRICT_REGISTRATION, RESTRICT_REGION -> 2;
+            case RESTRICT_REGISTRATION -> 2;
             case THROTTLE -> 1;
             default -> 0;
         };

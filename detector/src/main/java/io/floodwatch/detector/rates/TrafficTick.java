@@ -40,21 +40,11 @@ public final class TrafficTick {
      *                         for its volume
      * @param prefixFloorPerSecond the same for prefixes
      * @param failureFloorPerSecond an IP or prefix failing less than this rate is not reported for its failures
-     * @param anonymousFloorPerSecond an IP sending requests without an account at less than this rate over a whole
-     *                                window is not reported for them
-     * @param populationQuantile the quantile of per-source counts reported with each IP
-     * @param populationLgEntries log2 of the sources sampled per window for that quantile
-     * @param profiledMax most heavy IPs whose identities are profiled per window
-     * @param sharedMinIdentities identities from which an IP is shared (its prefix is judged without it)
      */
     public record Settings(long windowSizeMs, int maxRegions, int sketchSize, int topSources, int ipv4PrefixLength,
                            int ipv6PrefixLength, double ipFloorPerSecond, double prefixFloorPerSecond,
-                           double failureFloorPerSecond, double anonymousFloorPerSecond, double populationQuantile,
-                           int populationLgEntries, int profiledMax, int sharedMinIdentities) {
+                           double failureFloorPerSecond) {
     }
-
-    /** Fewest requests without an account in a window for an IP to be reported for them, whatever the rate. */
-    private static final long MIN_ANONYMOUS_FLOOR = 3;
 
     private final Settings settings;
     private Settings floors;
@@ -103,25 +93,18 @@ public final class TrafficTick {
         int status = event.getStatus();
         // 429 is what enforcement itself answers: counting it would turn a throttled crowd into attackers
         boolean failed = status >= 400 && status < 500 && status != 429;
-        boolean scripted = UserAgents.isScripted(event.getUserAgent());
-        String account = event.getAccountId();
-        boolean succeeded = status < 400;
-        String identifiedAccount = succeeded ? account : null;
-        String humanAgent = succeeded && !scripted ? event.getUserAgent() : null;
         long sourceHash;
         long prefix;
         if (ipv4 != IpAddress.NOT_IPV4) {
             prefix = prefixCodec.ipv4(ipv4);
+            window.sources.addIpv4(ipv4, prefix, failed);
             sourceHash = ipv4;
-            window.sources.addIpv4(ipv4, sourceHash, prefix, failed, account == null, identifiedAccount, humanAgent,
-                timestamp - window.firstTimestamp);
         } else {
             String canonical = IpAddress.ipv6Text(ipv6);
             long high = IpAddress.ipv6High(ipv6);
             prefix = prefixCodec.ipv6(high);
+            window.sources.addIpv6(canonical, prefix, failed);
             sourceHash = high * 31 + canonical.hashCode();
-            window.sources.addIpv6(canonical, sourceHash, prefix, failed, account == null, identifiedAccount, humanAgent,
-                timestamp - window.firstTimestamp);
         }
         boolean returning = memory.observe(sourceHash, timestamp);
         EndpointTickAccumulator endpoint = window.endpoints.get(route.name());
@@ -129,7 +112,8 @@ public final class TrafficTick {
             endpoint = new EndpointTickAccumulator(settings.maxRegions());
             window.endpoints.put(route.name(), endpoint);
         }
-        endpoint.add(status, EndpointTickAccumulator.region(event.getRegion()), sourceHash, prefix, scripted, !returning);
+        endpoint.add(status, EndpointTickAccumulator.region(event.getRegion()), sourceHash, prefix,
+            UserAgents.isScripted(event.getUserAgent()), !returning);
         window.active = true;
     }
 
@@ -160,19 +144,15 @@ public final class TrafficTick {
         ordered.sort(java.util.Comparator.comparingLong(w -> w.start));
         for (Window window : ordered) {
             if (window.active) {
-                Map<Long, Double> shared = window.sources.sharedShares(floors.sharedMinIdentities());
                 window.endpoints.forEach((route, accumulator) -> {
                     if (!accumulator.isEmpty()) {
-                        endpoints.add(accumulator.toTick(route, window.start, prefixCodec, shared));
+                        endpoints.add(accumulator.toTick(route, window.start, prefixCodec));
                         accumulator.reset();
                     }
                 });
                 double seconds = (window.lastTimestamp - window.firstTimestamp + 1) / 1000.0;
-                window.sources.drainTo(window.start, sources, new SourceHeavyHitters.Floors(
-                    floor(floors.ipFloorPerSecond(), seconds), floor(floors.prefixFloorPerSecond(), seconds),
-                    floor(floors.failureFloorPerSecond(), seconds),
-                    Math.max(MIN_ANONYMOUS_FLOOR, floor(floors.anonymousFloorPerSecond(), windowSizeMs / 1000.0)),
-                    floors.populationQuantile(), floors.sharedMinIdentities()));
+                window.sources.drainTo(window.start, sources, floor(floors.ipFloorPerSecond(), seconds),
+                    floor(floors.prefixFloorPerSecond(), seconds), floor(floors.failureFloorPerSecond(), seconds));
                 window.firstTimestamp = Long.MAX_VALUE;
                 window.lastTimestamp = Long.MIN_VALUE;
                 window.active = false;
@@ -203,8 +183,7 @@ public final class TrafficTick {
     private Window window(long start) {
         Window window = windows.get(start);
         if (window == null) {
-            window = new Window(start, new SourceHeavyHitters(settings.sketchSize(), settings.topSources(), prefixCodec,
-                settings.populationLgEntries(), settings.profiledMax()));
+            window = new Window(start, new SourceHeavyHitters(settings.sketchSize(), settings.topSources(), prefixCodec));
             windows.put(start, window);
         }
         return window;

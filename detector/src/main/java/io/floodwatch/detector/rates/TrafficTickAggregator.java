@@ -286,9 +286,8 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
     }
 
     /**
-     * The tick's sizes and floors: a source is reported once it reaches half its smallest limit (absolute, or the
-     * floor of the relative one for requests without an account), so any source near or over a limit is reported in
-     * every tick.
+     * The tick's sizes and floors: a source is reported once it reaches half its smallest limit, so any source near
+     * or over a limit is reported in every tick.
      */
     static TrafficTick.Settings settings(FloodwatchConfig config) {
         return new TrafficTick.Settings(config.getLong(FloodwatchConfig.WINDOW_SIZE_CONFIG),
@@ -296,10 +295,7 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
             config.getInt(FloodwatchConfig.SOURCES_TICK_TOP_CONFIG), config.getInt(FloodwatchConfig.IPV4_PREFIX_CONFIG),
             config.getInt(FloodwatchConfig.IPV6_PREFIX_CONFIG), config.getDouble(FloodwatchConfig.IP_THROTTLE_RATE_CONFIG) / 2,
             config.getDouble(FloodwatchConfig.PREFIX_THROTTLE_RATE_CONFIG) / 2,
-            Math.min(config.getDouble(FloodwatchConfig.IP_FAILURE_RATE_CONFIG), config.getDouble(FloodwatchConfig.PREFIX_FAILURE_RATE_CONFIG)) / 2,
-            config.getDouble(FloodwatchConfig.RELATIVE_THROTTLE_MIN_CONFIG) / 2, config.getDouble(FloodwatchConfig.RELATIVE_QUANTILE_CONFIG),
-            config.getInt(FloodwatchConfig.SOURCES_POPULATION_LG_CONFIG), config.getInt(FloodwatchConfig.SOURCES_PROFILED_MAX_CONFIG),
-            config.getInt(FloodwatchConfig.SHARED_MIN_IDENTITIES_CONFIG));
+            Math.min(config.getDouble(FloodwatchConfig.IP_FAILURE_RATE_CONFIG), config.getDouble(FloodwatchConfig.PREFIX_FAILURE_RATE_CONFIG)) / 2);
     }
 
     private long timestampIn(long windowStart, long maxTimestamp) {

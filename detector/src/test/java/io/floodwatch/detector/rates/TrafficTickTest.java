@@ -249,88 +249,6 @@ class TrafficTickTest {
         assertEquals(1, usersTick.getNewSourceRequests());
     }
 
-    @Test
-    void shouldReportABotWithWhatTheOrdinarySourceSendsWhenManySourcesSendARequestEach() {
-        // Given 200 passers-by with one request each, and a bot with 40 requests, none with an account; the volume
-        // floors are far above the bot (100/s), the floor for requests without an account is 0.5/s
-        TrafficTick cold = newTick(256, 256, 100, 1000, 1000, 0.5);
-        for (int i = 0; i < 200; i++) {
-            cold.add(event("198.51." + i + ".1", 200, null), users, T0 + i * 50L);
-        }
-        for (int i = 0; i < 40; i++) {
-            cold.add(event("203.0.113.7", 200, null), users, T0 + i * 250L);
-        }
-
-        // When
-        List<SourceTick> sources = cold.drain(T0).sources();
-
-        // Then only the bot is reported, with the population it stands out of
-        assertEquals(1, sources.size(), sources.toString());
-        SourceTick bot = sources.get(0);
-        assertEquals("203.0.113.7", bot.getSource());
-        assertEquals(40, bot.getAnonymous());
-        assertEquals(1.0, bot.getPopulationCount(), 1e-9, "the median source sent one request");
-        assertEquals(201, bot.getPopulationSources(), "201 sources, all sampled");
-    }
-
-    @Test
-    void shouldReportASlowBotByItsWindowCountWhenTicksAreShort() {
-        // Given a bot sending 2 requests/s without an account among passers-by, drained every 200 ms as a live detector
-        // does (each tick covers 100 ms of event time, so the volume floor is 10 requests); the floor
-        // for requests without an account is 0.5/s over the 10 s window, 5 requests
-        TrafficTick live = newTick(256, 256, 100, 1000, 1000, 0.5);
-        List<Long> reported = new java.util.ArrayList<>();
-
-        // When
-        for (int ms = 0; ms < WINDOW_MS; ms += 100) {
-            live.add(event("198.51." + (ms / 100) + ".1", 200, null), users, T0 + ms);
-            if (ms % 500 == 0) {
-                live.add(event("203.0.113.7", 200, null), users, T0 + ms);
-            }
-            if (ms % 200 == 100) {
-                live.drain(T0 - WINDOW_MS).sources().stream().filter(t -> t.getSource().equals("203.0.113.7"))
-                    .forEach(t -> reported.add(t.getAnonymous()));
-            }
-        }
-
-        // Then its running total is reported from the floor on, a few times, not once per tick
-        assertEquals(5L, reported.get(0));
-        long last = reported.get(reported.size() - 1);
-        assertTrue(last >= 16 && last <= 20, "within a quarter of the 20 sent: " + reported);
-        assertTrue(reported.size() <= 8, "reported on growth only: " + reported);
-        for (int i = 1; i < reported.size(); i++) {
-            assertTrue(reported.get(i) > reported.get(i - 1), reported.toString());
-        }
-    }
-
-    @Test
-    void shouldCountThePeopleBehindAnAddressAndTakeItOffItsPrefixesWhenManyShareIt() {
-        // Given 60 successful requests from one address, each from another account, and 30 from a bot beside it
-        for (int i = 0; i < 60; i++) {
-            tick.add(RequestEvent.newBuilder(event("36.64.0.10", 200, "CN")).setAccountId("user-" + i)
-                .setUserAgent("DeepChat/1.4.2 (Android 14; SM-S918B)").build(), users, T0 + i);
-        }
-        for (int i = 0; i < 30; i++) {
-            tick.add(RequestEvent.newBuilder(event("36.64.0.99", 200, "CN")).setAccountId("bot")
-                .setUserAgent("python-requests/2.32.3").build(), users, T0 + i);
-        }
-
-        // When
-        TrafficTick.Summaries summaries = tick.drain(T0);
-        List<SourceTick> sources = summaries.sources();
-
-        // Then the accounts seen once the address was heavy are counted (all but the first few), the bot has one
-        SourceTick nat = sources.stream().filter(s -> s.getSource().equals("36.64.0.10")).findFirst().orElseThrow();
-        assertTrue(nat.getIdentities() >= 50 && nat.getIdentities() <= 66, "59 accounts, HyperLogLog error aside: " + nat);
-        SourceTick bot = sources.stream().filter(s -> s.getSource().equals("36.64.0.99")).findFirst().orElseThrow();
-        assertEquals(1, bot.getIdentities());
-        SourceTick prefix = sources.stream().filter(s -> s.getSource().equals("36.64.0.0/24")).findFirst().orElseThrow();
-        assertEquals(90, prefix.getRequests());
-        assertEquals(60, prefix.getSharedRequests(), "the shared address is judged on its own");
-        assertEquals(Map.of("36.64.0.0/24", 30L), endpoint(summaries, users.name(), T0).getTopPrefixes(),
-            "the route's heavy prefixes leave the NAT's requests out");
-    }
-
     private static RequestEvent event(String ip, int status, String region) {
         return RequestEvent.newBuilder()
             .setTimestamp(T0)
@@ -367,13 +285,7 @@ class TrafficTickTest {
     }
 
     private static TrafficTick newTick(int sketchSize, int top, double ipFloor, double prefixFloor, double failureFloor) {
-        return newTick(sketchSize, top, ipFloor, prefixFloor, failureFloor, ipFloor);
-    }
-
-    private static TrafficTick newTick(int sketchSize, int top, double ipFloor, double prefixFloor, double failureFloor,
-                                       double anonymousFloor) {
-        return new TrafficTick(new TrafficTick.Settings(WINDOW_MS, 64, sketchSize, top, 24, 64, ipFloor, prefixFloor, failureFloor,
-            anonymousFloor, 0.5, 9, 512, 5),
+        return new TrafficTick(new TrafficTick.Settings(WINDOW_MS, 64, sketchSize, top, 24, 64, ipFloor, prefixFloor, failureFloor),
             new SourceMemory(DAY_MS, 10_000, 0.01));
     }
 }
