@@ -25,6 +25,7 @@ import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.detector.config.Topics;
 import io.floodwatch.detector.metrics.DetectorMeters;
 import io.floodwatch.detector.mitigate.MitigationPlanner;
+import io.floodwatch.detector.progress.ConsumerInputLag;
 import io.floodwatch.detector.topology.FloodwatchTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -65,10 +66,12 @@ final class DetectorThroughput {
         long heapBefore = settledHeap(memory);
         com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        ConsumerInputLag lag = new ConsumerInputLag();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
              KafkaStreams streams = new KafkaStreams(new FloodwatchTopology(config, topics, meters,
-                 config.getInt(FloodwatchConfig.TOPIC_PARTITIONS_CONFIG), config.getInt(FloodwatchConfig.TOPIC_PARTITIONS_CONFIG)).build(),
+                 config.getInt(FloodwatchConfig.TOPIC_PARTITIONS_CONFIG), config.getInt(FloodwatchConfig.TOPIC_PARTITIONS_CONFIG), lag).build(),
                  StreamsSettings.of(config, bootstrapServers, new SimpleMeterRegistry()))) {
+            lag.attach(streams);
             Map<TopicPartition, Long> end = GroupProgress.endOffsets(admin, topics.requests().name());
             streams.start();
             while (streams.state() != KafkaStreams.State.RUNNING) {

@@ -22,6 +22,7 @@ import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.detector.config.Topics;
 import io.floodwatch.detector.metrics.DetectorMeters;
 import io.floodwatch.detector.mitigate.MitigationPlanner;
+import io.floodwatch.detector.progress.ConsumerInputLag;
 import io.floodwatch.detector.topology.FloodwatchTopology;
 import io.floodwatch.producers.Pacer;
 import io.floodwatch.producers.RequestPublisher;
@@ -57,8 +58,10 @@ final class EvaluationRun {
         int partitions = config.getInt(FloodwatchConfig.TOPIC_PARTITIONS_CONFIG);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             TopicProvisioner.create(admin, TopicProvisioner.definitions(config, topics), 30_000);
-            try (KafkaStreams streams = new KafkaStreams(new FloodwatchTopology(config, topics, meters, partitions, partitions).build(),
+            ConsumerInputLag lag = new ConsumerInputLag();
+            try (KafkaStreams streams = new KafkaStreams(new FloodwatchTopology(config, topics, meters, partitions, partitions, lag).build(),
                 StreamsSettings.of(config, bootstrap, new SimpleMeterRegistry()))) {
+                lag.attach(streams);
                 streams.start();
                 long lastEventTime = publish(traffic, pacer, bootstrap, topics.requests().name(), firstPublished);
                 awaitQuiet(admin, prefix, topics, meters, lastEventTime);

@@ -32,6 +32,7 @@ import io.floodwatch.detector.config.Topics;
 import io.floodwatch.detector.rules.LiveRules;
 import io.floodwatch.detector.metrics.DetectorMeters;
 import io.floodwatch.detector.metrics.DetectorMetrics;
+import io.floodwatch.detector.progress.ConsumerInputLag;
 import io.floodwatch.detector.progress.InputProgressWatchdog;
 import io.floodwatch.detector.query.DetectorSurface;
 import io.floodwatch.detector.query.QueryServer;
@@ -151,8 +152,9 @@ public final class DetectorApp implements AutoCloseable {
             Topics topics = Topics.from(config);
             Map<String, Integer> partitions = provision(config, topics, bootstrap);
             PrometheusMeterRegistry registry = DetectorMetrics.registry();
+            ConsumerInputLag lag = new ConsumerInputLag();
             FloodwatchTopology floodwatch = new FloodwatchTopology(config, topics, new DetectorMeters(registry),
-                partitions.get(topics.requests().name()), partitions.get(topics.requestsJson().name()));
+                partitions.get(topics.requests().name()), partitions.get(topics.requestsJson().name()), lag);
             Topology topology = floodwatch.build();
             LOG.debug("Topology:\n{}", topology.describe());
             http = bindHttp(config, standalone);
@@ -162,6 +164,7 @@ public final class DetectorApp implements AutoCloseable {
                 props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
             }
             KafkaStreams streams = new KafkaStreams(topology, props);
+            lag.attach(streams);
             DetectorApp app = new DetectorApp(standalone, streams, bootstrap, floodwatch.rules(), http);
             started = app;
             streams.setUncaughtExceptionHandler(exception -> {

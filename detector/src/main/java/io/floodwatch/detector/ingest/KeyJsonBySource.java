@@ -8,6 +8,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
+import io.floodwatch.detector.watermark.InputLag;
 import io.floodwatch.detector.watermark.InputWatermark;
 import io.floodwatch.detector.watermark.Watermarks;
 import io.floodwatch.schema.RequestEvent;
@@ -34,6 +35,8 @@ public final class KeyJsonBySource implements Processor<byte[], RequestEvent, St
 
     private final long intervalMs;
     private final long idleMs;
+    private final InputLag lag;
+    private final String topic;
     private ProcessorContext<String, SpecificRecord> context;
     private String upstream;
     private InputWatermark input;
@@ -44,17 +47,22 @@ public final class KeyJsonBySource implements Processor<byte[], RequestEvent, St
     /**
      * @param intervalMs how often progress is reported (wall clock)
      * @param idleMs wall-clock time without input after which the task says it is idle
+     * @param lag whether the task's partition is caught up (silence counts only then)
+     * @param topic the topic the task reads ({@code requests-json})
      */
-    public KeyJsonBySource(long intervalMs, long idleMs) {
+    public KeyJsonBySource(long intervalMs, long idleMs, InputLag lag, String topic) {
         this.intervalMs = intervalMs;
         this.idleMs = idleMs;
+        this.lag = lag;
+        this.topic = topic;
     }
 
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.upstream = STAGE + "/" + context.taskId();
-        this.input = new InputWatermark(idleMs, context.currentSystemTimeMs());
+        int partition = context.taskId().partition();
+        this.input = new InputWatermark(idleMs, context.currentSystemTimeMs(), () -> lag.caughtUp(topic, partition));
         context.schedule(Duration.ofMillis(intervalMs), PunctuationType.WALL_CLOCK_TIME, this::report);
     }
 

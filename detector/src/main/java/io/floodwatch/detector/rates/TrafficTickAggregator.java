@@ -22,6 +22,7 @@ import io.floodwatch.schema.EndpointTick;
 import io.floodwatch.schema.RequestEvent;
 import io.floodwatch.schema.SourceTick;
 import io.floodwatch.schema.StreamProgress;
+import io.floodwatch.detector.watermark.InputLag;
 import io.floodwatch.detector.watermark.InputWatermark;
 import io.floodwatch.detector.watermark.UpstreamProgress;
 import io.floodwatch.detector.watermark.Watermarks;
@@ -94,9 +95,11 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
     private boolean everSent;
 
     private final int expectedUpstreams;
+    private final InputLag lag;
 
-    private TrafficTickAggregator(FloodwatchConfig config, LiveRules rules, int expectedUpstreams) {
+    private TrafficTickAggregator(FloodwatchConfig config, LiveRules rules, int expectedUpstreams, InputLag lag) {
         this.expectedUpstreams = expectedUpstreams;
+        this.lag = lag;
         this.config = config;
         this.floors = new LiveRules.Derived<>(rules, book -> settings(book.config()));
         this.windowSizeMs = config.getLong(FloodwatchConfig.WINDOW_SIZE_CONFIG);
@@ -113,13 +116,14 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
      * @param rules the rules in force, whose limits set the reporting floors
      * @param expectedUpstreams how many inputs report progress to each task (the JSON tasks and its own partition
      *                          of {@code requests}; 0 if unknown)
+     * @param lag whether the task's partition of {@code requests} is caught up (its silence counts only then)
      */
     public static ProcessorSupplier<String, SpecificRecord, String, SpecificRecord> supplier(FloodwatchConfig config, LiveRules rules,
-                                                                                           int expectedUpstreams) {
+                                                                                           int expectedUpstreams, InputLag lag) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, SpecificRecord, String, SpecificRecord> get() {
-                return new TrafficTickAggregator(config, rules, expectedUpstreams);
+                return new TrafficTickAggregator(config, rules, expectedUpstreams, lag);
             }
 
             @Override
@@ -146,7 +150,8 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
             context.currentSystemTimeMs());
         this.upstream = STAGE + "/" + context.taskId();
         this.ownInput = requestsTopic + "/" + context.taskId().partition();
-        this.own = new InputWatermark(idleMs, context.currentSystemTimeMs());
+        int partition = context.taskId().partition();
+        this.own = new InputWatermark(idleMs, context.currentSystemTimeMs(), () -> lag.caughtUp(requestsTopic, partition));
         CommitFlushedBuffer buffer = context.getStateStore(BUFFER_STORE);
         buffer.bind(this::emit, tick::clear);
         long interval = config.getLong(FloodwatchConfig.COMMIT_INTERVAL_CONFIG);

@@ -40,6 +40,7 @@ import io.floodwatch.detector.rates.EndpointRates;
 import io.floodwatch.detector.rates.TrafficTickAggregator;
 import io.floodwatch.detector.rates.WindowedTickAggregator;
 import io.floodwatch.detector.ingest.KeyJsonBySource;
+import io.floodwatch.detector.watermark.InputLag;
 import io.floodwatch.detector.watermark.ProgressPartitioner;
 import io.floodwatch.detector.watermark.UpstreamProgress;
 import io.floodwatch.detector.watermark.WatermarkSettings;
@@ -97,6 +98,7 @@ public final class FloodwatchTopology {
     private final int requestsPartitions;
     private final int jsonPartitions;
     private final WatermarkSettings watermarks;
+    private final InputLag lag;
 
     /**
      * A topology whose re-keyed JSON events get as many partitions as Kafka Streams gives them by default (those of
@@ -107,7 +109,7 @@ public final class FloodwatchTopology {
      * @param meters the detector's meters
      */
     public FloodwatchTopology(FloodwatchConfig config, Topics topics, DetectorMeters meters) {
-        this(config, topics, meters, 0, 0);
+        this(config, topics, meters, 0, 0, InputLag.NONE);
     }
 
     /**
@@ -119,9 +121,11 @@ public final class FloodwatchTopology {
      * @param jsonPartitions partitions of {@code requests-json}
      *                       (with {@code requestsPartitions}, how many upstream tasks each watermark waits for; 0:
      *                       unknown, each upstream counts from its first report)
+     * @param lag whether an input partition is caught up: the tasks that read the input count its silence only then
      */
     public FloodwatchTopology(FloodwatchConfig config, Topics topics, DetectorMeters meters, int requestsPartitions,
-                              int jsonPartitions) {
+                              int jsonPartitions, InputLag lag) {
+        this.lag = lag;
         this.config = config;
         this.topics = topics;
         this.meters = meters;
@@ -160,7 +164,7 @@ public final class FloodwatchTopology {
                 }
             }, Named.as("count-events-in"))
             .process(TrafficTickAggregator.supplier(config, rules,
-                requestsPartitions > 0 && jsonPartitions > 0 ? jsonPartitions + 1 : 0), Named.as("aggregate-traffic-ticks"));
+                requestsPartitions > 0 && jsonPartitions > 0 ? jsonPartitions + 1 : 0, lag), Named.as("aggregate-traffic-ticks"));
 
         var branches = ticks.split(Named.as("ticks-"))
             .branch((key, value) -> value instanceof EndpointTick || TrafficTickAggregator.ENDPOINT_PROGRESS_KEY.equals(key),
@@ -189,7 +193,7 @@ public final class FloodwatchTopology {
         long idleMs = config.getLong(FloodwatchConfig.WATERMARK_IDLE_CONFIG);
         return builder.stream(topics.requestsJson().name(), topics.requestsJson().consumed().withTimestampExtractor(eventTime))
             .processValues(() -> new ValidateRequests<byte[]>(validator), Named.as("validate-json-requests"))
-            .process(() -> new KeyJsonBySource(interval, idleMs), Named.as("key-json-by-source"))
+            .process(() -> new KeyJsonBySource(interval, idleMs, lag, topics.requestsJson().name()), Named.as("key-json-by-source"))
             .repartition(rekeyed);
     }
 

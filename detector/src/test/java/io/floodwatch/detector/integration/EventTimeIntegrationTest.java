@@ -157,8 +157,11 @@ class EventTimeIntegrationTest {
         ScenarioOptions options = attack(start, 13 * MINUTE, 7 * MINUTE, 3 * MINUTE);
         long stopAt = start + 6 * MINUTE;
         long restartAt = start + 11 * MINUTE;
-        // A short session timeout, so that the restarted member does not wait out the old one's session.
-        FloodwatchConfig config = config("downtime", Map.of("kafka.session.timeout.ms", 6_000));
+        // A short session timeout, so that the restarted member does not wait out the old one's session; the shortest
+        // idle time, so that a task which waits for its turn to read its backlog would, if its wait counted as silence,
+        // close the others' windows on any machine, not only on a busy one.
+        FloodwatchConfig config = config("downtime", Map.of("kafka.session.timeout.ms", 6_000,
+            FloodwatchConfig.WATERMARK_IDLE_CONFIG, 100));
         Topics topics = Topics.from(config);
         Feed feed = new Feed(new Simulation(Scenarios.build(REGISTRATION_FLOOD, options)));
         DetectorApp first = start(config);
