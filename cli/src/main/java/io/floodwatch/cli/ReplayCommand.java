@@ -18,7 +18,7 @@ import io.floodwatch.producers.Pacer;
 import io.floodwatch.producers.RequestPublisher;
 import io.floodwatch.schema.RequestEvent;
 import io.floodwatch.schema.serde.InvalidEventException;
-import io.floodwatch.schema.serde.RequestEventJson;
+import io.floodwatch.schema.serde.RecordedLines;
 import io.floodwatch.detector.config.FloodwatchConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,17 +27,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code floodwatch replay}: publishes recorded traffic (JSON lines) with its own timestamps, at the recorded
+ * {@code floodwatch replay}: publishes recorded traffic (JSON lines or a combined access log) with its own timestamps, at the recorded
  * pace or at full speed. Valid lines go to the requests topic as Avro keyed by source IP; invalid lines go, as
  * they are, to the JSON topic, where the detector dead-letters them with the reason: nothing is lost.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-    description = "Replay recorded traffic (JSON lines, one RequestEvent per line) at the recorded pace or at full speed.")
+    description = "Replay recorded traffic (JSON lines, one RequestEvent per line, or an Apache/nginx combined access log) at the recorded pace or at full speed.")
 final class ReplayCommand implements Callable<Integer> {
 
     private static final int REPORTED_ERRORS = 5;
 
-    @Option(names = "--file", required = true, paramLabel = "FILE", description = "JSON lines to replay.")
+    @Option(names = "--file", required = true, paramLabel = "FILE", description = "JSON lines or a combined access log to replay.")
     Path file;
 
     @Mixin
@@ -76,7 +76,7 @@ final class ReplayCommand implements Callable<Integer> {
                 }
                 byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
                 try {
-                    RequestEvent event = RequestEventJson.parse(bytes);
+                    RequestEvent event = RecordedLines.parse(line);
                     pacer.await(event.getTimestamp());
                     publisher.publish(event);
                     valid++;

@@ -16,7 +16,8 @@ import io.floodwatch.schema.target.TargetKeys;
 /**
  * What an enforcer would have done to one request given the commands in force: the command that blocks,
  * throttles or refuses it, if any. A registration restriction applies only to registrations from regions outside
- * its allowed list; a THROTTLE refuses only what exceeds its rate, through a token bucket per target (one second
+ * its allowed list; a region restriction to requests from outside its allowed list (and without a region), held to
+ * its rate in all, or refused without one; a THROTTLE refuses only what exceeds its rate, through a token bucket per target (one second
  * of burst, refilled in event time), as a gateway's enforcement table does; a BLOCK refuses everything of its target.
  * Requests must come in event-time order.
  */
@@ -58,12 +59,13 @@ final class Enforcement {
         if (command == null) {
             return null;
         }
-        if (command.getAction() != MitigationAction.RESTRICT_REGISTRATION) {
-            return refused(command, t);
-        }
         boolean allowed = command.getAllowedRegions() != null && event.getRegion() != null
             && command.getAllowedRegions().contains(event.getRegion().toUpperCase(java.util.Locale.ROOT));
-        return classifier.isRegistration(route) && !allowed ? command : null;
+        return switch (command.getAction()) {
+            case RESTRICT_REGISTRATION -> classifier.isRegistration(route) && !allowed ? command : null;
+            case RESTRICT_REGION -> allowed ? null : command.getRateLimitPerSecond() == null ? command : throttled(command, t);
+            default -> refused(command, t);
+        };
     }
 
     /** The command if it refuses a request at event time {@code t}: always for a BLOCK, past the rate for a THROTTLE. */
@@ -71,6 +73,11 @@ final class Enforcement {
         if (command == null || command.getAction() != MitigationAction.THROTTLE || command.getRateLimitPerSecond() == null) {
             return command;
         }
+        return throttled(command, t);
+    }
+
+    /** The command if its rate is used up at event time {@code t}, one token bucket per target. */
+    private MitigationCommand throttled(MitigationCommand command, long t) {
         double rate = command.getRateLimitPerSecond();
         TokenBucket bucket = buckets.computeIfAbsent(TargetKeys.key(command.getScope(), command.getTarget()),
             key -> new TokenBucket(rate, t));

@@ -41,7 +41,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         @Option(names = "--all", description = "Every scenario.")
         boolean all;
 
-        @Option(names = "--file", paramLabel = "FILE", description = "Recorded traffic, JSON lines (needs --labels).")
+        @Option(names = "--file", paramLabel = "FILE", description = "Recorded traffic, JSON lines or a combined access log (needs --labels).")
         Path file;
     }
 

@@ -96,7 +96,7 @@ public final class Scorer {
         });
         long issued = commands.stream().filter(c -> c.getAction() != MitigationAction.LIFT).count();
         long strong = commands.stream().filter(c -> c.getAction() == MitigationAction.BLOCK
-            || c.getAction() == MitigationAction.RESTRICT_REGISTRATION).count();
+            || c.getAction() == MitigationAction.RESTRICT_REGISTRATION || c.getAction() == MitigationAction.RESTRICT_REGION).count();
         List<String> endpoints = commands.stream()
             .filter(c -> c.getScope() == MitigationScope.ENDPOINT && c.getAction() != MitigationAction.LIFT
                 && c.getMode() == MitigationMode.ENFORCE)

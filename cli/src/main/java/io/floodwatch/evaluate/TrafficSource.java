@@ -17,7 +17,7 @@ import io.floodwatch.producers.sim.Scenarios;
 import io.floodwatch.producers.sim.Simulation;
 import io.floodwatch.schema.RequestEvent;
 import io.floodwatch.schema.serde.InvalidEventException;
-import io.floodwatch.schema.serde.RequestEventJson;
+import io.floodwatch.schema.serde.RecordedLines;
 
 /** Labelled traffic that can be read twice (once to publish, once to score), without holding it in memory. */
 public interface TrafficSource {
@@ -35,7 +35,7 @@ public interface TrafficSource {
     }
 
     /**
-     * Recorded traffic: JSON lines, and a labels file naming the attacking source addresses (one per line, or the
+     * Recorded traffic: JSON lines or a combined access log, and a labels file naming the attacking source addresses (one per line, or the
      * first column of a CSV; lines starting with '#' are comments). Lines that do not parse are skipped.
      */
     static TrafficSource recorded(Path events, Path labels) {
@@ -66,7 +66,7 @@ public interface TrafficSource {
                         String line;
                         while ((line = reader.readLine()) != null) {
                             try {
-                                RequestEvent event = RequestEventJson.parse(line.getBytes(StandardCharsets.UTF_8));
+                                RequestEvent event = RecordedLines.parse(line);
                                 boolean attack = attackers.contains(event.getSourceIp());
                                 return new LabelledEvent(event, attack ? LABELLED_ATTACKERS : "users", attack);
                             } catch (InvalidEventException e) {

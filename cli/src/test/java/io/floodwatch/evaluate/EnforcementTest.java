@@ -83,6 +83,22 @@ class EnforcementTest {
     }
 
     @Test
+    void shouldHoldOtherRegionsToTheBudgetWhenAnyRouteIsRegionRestricted() {
+        // Given login restricted to CN, other regions held to 1 request/s in all
+        MitigationCommand restriction = command(MitigationAction.RESTRICT_REGION, MitigationScope.ENDPOINT,
+            "POST /api/v1/auth/login", T0, T0 + 60_000, List.of("CN"));
+        restriction.setRateLimitPerSecond(1.0);
+        Enforcement enforcement = new Enforcement(new ActiveCommands(List.of(restriction)), CLASSIFIER, 24, 64);
+
+        // When / Then: the usual region always passes; the first foreign request takes the budget, the next is refused
+        assertNull(enforcement.applied(event(T0 + 1, "10.0.0.1", "POST", "/api/v1/auth/login", "CN")));
+        assertNull(enforcement.applied(event(T0 + 2, "10.0.0.2", "POST", "/api/v1/auth/login", "BR")));
+        assertEquals(MitigationAction.RESTRICT_REGION,
+            enforcement.applied(event(T0 + 3, "10.0.0.3", "POST", "/api/v1/auth/login", null)).getAction());
+        assertNull(enforcement.applied(event(T0 + 4, "10.0.0.4", "POST", "/api/v1/auth/register", "BR")), "other routes untouched");
+    }
+
+    @Test
     void shouldEndACommandWhenANewerOneForTheSameTargetReplacesIt() {
         // Given
         Enforcement enforcement = new Enforcement(new ActiveCommands(List.of(

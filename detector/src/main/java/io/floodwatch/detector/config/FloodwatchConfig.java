@@ -83,6 +83,8 @@ public final class FloodwatchConfig extends AbstractConfig {
 
     public static final String ROUTES_MAX_CONFIG = "routes.max";
     private static final String ROUTES_MAX_DOC = "Distinct routes tracked per task; further new routes are counted as '<METHOD> /{other}'.";
+    public static final String SOURCES_WINDOW_SKETCH_SIZE_CONFIG = "sources.window.sketch.size";
+    private static final String SOURCES_WINDOW_SKETCH_SIZE_DOC = "Counters of the sketches a task keeps over a whole window (requests without an account per IP, requests per IP for profiling; power of two): exact up to three quarters of this many distinct IPs per partition and window, so the window's verdict does not depend on the order events arrive in; they grow with the IPs seen, to about 16 bytes per counter.";
     public static final String SOURCES_SKETCH_SIZE_CONFIG = "sources.sketch.size";
     private static final String SOURCES_SKETCH_SIZE_DOC = "Counters of each per-task heavy-hitter sketch of sources (power of two).";
     public static final String SOURCES_TICK_TOP_CONFIG = "sources.tick.top";
@@ -104,6 +106,27 @@ public final class FloodwatchConfig extends AbstractConfig {
     public static final String PREFIX_BLOCK_RATE_CONFIG = "rule.source.prefix.block.per.second";
     public static final String SOURCE_TTL_CONFIG = "rule.source.ttl.ms";
 
+    public static final String RELATIVE_QUANTILE_CONFIG = "rule.source.relative.quantile";
+    private static final String RELATIVE_QUANTILE_DOC = "Quantile of per-source request counts in a window that stands for an ordinary source (the median resists a botnet of up to half the sources).";
+    public static final String RELATIVE_THROTTLE_MULTIPLE_CONFIG = "rule.source.relative.throttle.multiple";
+    public static final String RELATIVE_BLOCK_MULTIPLE_CONFIG = "rule.source.relative.block.multiple";
+    private static final String RELATIVE_MULTIPLE_DOC = "A source sending, without an account, more than this many times what the ordinary source sends in the same window is acted on, from the first window (no baseline needed).";
+    public static final String RELATIVE_THROTTLE_MIN_CONFIG = "rule.source.relative.throttle.min.per.second";
+    public static final String RELATIVE_BLOCK_MIN_CONFIG = "rule.source.relative.block.min.per.second";
+    private static final String RELATIVE_MIN_DOC = "Floor of the relative limit, requests per second over a window: below it no source is acted on for being many times the ordinary one.";
+    public static final String RELATIVE_MIN_SOURCES_CONFIG = "rule.source.relative.min.sources";
+    private static final String RELATIVE_MIN_SOURCES_DOC = "Distinct sources a partition's window needs before the relative rule trusts its quantile.";
+    public static final String SHARED_MIN_IDENTITIES_CONFIG = "rule.source.shared.min.identities";
+    private static final String SHARED_MIN_IDENTITIES_DOC = "Distinct accounts (or human user agents) on successful requests from which an address is shared, a NAT or proxy: never blocked on volume, and its volume limits scale with the identities behind it.";
+    public static final String SHARED_PER_IDENTITY_CONFIG = "rule.source.shared.per.identity.per.second";
+    private static final String SHARED_PER_IDENTITY_DOC = "Requests per second each identity behind a shared address is allowed before it is throttled.";
+    public static final String SOURCES_POPULATION_LG_CONFIG = "sources.population.lg.entries";
+    private static final String SOURCES_POPULATION_LG_DOC = "log2 of the sources sampled per partition and window for the population quantile (a tuple sketch of about 2^(n+1) entries).";
+    public static final String SOURCES_VERDICT_SETTLE_CONFIG = "sources.verdict.settle.ms";
+    private static final String SOURCES_VERDICT_SETTLE_DOC = "How far past a window's end a partition's event time goes before the window's per-source verdict (requests without an account against the population) is taken: room for events slightly out of order within a partition.";
+    public static final String SOURCES_PROFILED_MAX_CONFIG = "sources.profiled.max";
+    private static final String SOURCES_PROFILED_MAX_DOC = "Most heavy IPs per partition and window whose distinct accounts and agents are counted (two small HyperLogLogs each).";
+
     public static final String BASELINE_ALPHA_CONFIG = "baseline.alpha";
     private static final String BASELINE_ALPHA_DOC = "Weight of the newest window in the EWMA baselines.";
     public static final String BASELINE_MIN_WINDOWS_CONFIG = "baseline.min.windows";
@@ -124,6 +147,10 @@ public final class FloodwatchConfig extends AbstractConfig {
     public static final String REGISTRATION_USUAL_SHARE_CONFIG = "rule.registration.usual.region.share";
     private static final String REGISTRATION_USUAL_SHARE_DOC = "A region whose baseline share of registrations is at least this is a usual region.";
     public static final String REGISTRATION_TTL_CONFIG = "rule.registration.ttl.ms";
+
+    public static final String REGION_FOREIGN_SHARE_CONFIG = "rule.region.foreign.share";
+    private static final String REGION_FOREIGN_SHARE_DOC = "Share of an attacked route's surge from outside its usual regions above which the route is restricted to its usual regions (other regions held to a budget); registrations have their own rule.";
+    public static final String REGION_TTL_CONFIG = "rule.region.ttl.ms";
 
     public static final String SOURCES_MEMORY_PERIOD_CONFIG = "sources.memory.period.ms";
     private static final String SOURCES_MEMORY_PERIOD_DOC = "Generation of the memory of sources seen: a source is returning if it was seen in the previous generation, new otherwise.";
@@ -191,8 +218,9 @@ public final class FloodwatchConfig extends AbstractConfig {
         .define(TIMESTAMP_MAX_FUTURE_CONFIG, Type.LONG, 60_000L, Range.atLeast(1_000), Importance.LOW, TIMESTAMP_MAX_FUTURE_DOC)
         .define(TIMESTAMP_MAX_PAST_CONFIG, Type.LONG, 86_400_000L, Range.atLeast(1_000), Importance.LOW, TIMESTAMP_MAX_PAST_DOC)
         .define(ROUTES_MAX_CONFIG, Type.INT, 500, Range.between(8, 100_000), Importance.MEDIUM, ROUTES_MAX_DOC)
+        .define(SOURCES_WINDOW_SKETCH_SIZE_CONFIG, Type.INT, 32_768, Range.between(64, 1 << 22), Importance.LOW, SOURCES_WINDOW_SKETCH_SIZE_DOC)
         .define(SOURCES_SKETCH_SIZE_CONFIG, Type.INT, 4096, Range.between(64, 1 << 20), Importance.LOW, SOURCES_SKETCH_SIZE_DOC)
-        .define(SOURCES_TICK_TOP_CONFIG, Type.INT, 256, Range.between(1, 100_000), Importance.LOW, SOURCES_TICK_TOP_DOC)
+        .define(SOURCES_TICK_TOP_CONFIG, Type.INT, 1024, Range.between(1, 100_000), Importance.LOW, SOURCES_TICK_TOP_DOC)
         .define(REGIONS_MAX_CONFIG, Type.INT, 64, Range.between(2, 1000), Importance.LOW, REGIONS_MAX_DOC)
         .define(IPV4_PREFIX_CONFIG, Type.INT, 24, Range.between(8, 32), Importance.LOW, "Prefix length of IPv4 source prefixes.")
         .define(IPV6_PREFIX_CONFIG, Type.INT, 64, Range.between(16, 64), Importance.LOW, "Prefix length of IPv6 source prefixes.")
@@ -203,6 +231,17 @@ public final class FloodwatchConfig extends AbstractConfig {
         .define(PREFIX_THROTTLE_RATE_CONFIG, Type.DOUBLE, 200.0, Range.atLeast(0.1), Importance.HIGH, RATE_DOC)
         .define(PREFIX_BLOCK_RATE_CONFIG, Type.DOUBLE, 1000.0, Range.atLeast(0.1), Importance.HIGH, RATE_DOC)
         .define(SOURCE_TTL_CONFIG, Type.LONG, 600_000L, Range.atLeast(1_000), Importance.MEDIUM, TTL_DOC)
+        .define(RELATIVE_QUANTILE_CONFIG, Type.DOUBLE, 0.5, Range.between(0.0, 1.0), Importance.MEDIUM, RELATIVE_QUANTILE_DOC)
+        .define(RELATIVE_THROTTLE_MULTIPLE_CONFIG, Type.DOUBLE, 5.0, Range.atLeast(1.0), Importance.HIGH, RELATIVE_MULTIPLE_DOC)
+        .define(RELATIVE_BLOCK_MULTIPLE_CONFIG, Type.DOUBLE, 10.0, Range.atLeast(1.0), Importance.HIGH, RELATIVE_MULTIPLE_DOC)
+        .define(RELATIVE_THROTTLE_MIN_CONFIG, Type.DOUBLE, 0.5, Range.atLeast(0.1), Importance.HIGH, RELATIVE_MIN_DOC)
+        .define(RELATIVE_BLOCK_MIN_CONFIG, Type.DOUBLE, 1.0, Range.atLeast(0.1), Importance.HIGH, RELATIVE_MIN_DOC)
+        .define(RELATIVE_MIN_SOURCES_CONFIG, Type.INT, 30, Range.atLeast(1), Importance.LOW, RELATIVE_MIN_SOURCES_DOC)
+        .define(SHARED_MIN_IDENTITIES_CONFIG, Type.INT, 5, Range.atLeast(2), Importance.HIGH, SHARED_MIN_IDENTITIES_DOC)
+        .define(SHARED_PER_IDENTITY_CONFIG, Type.DOUBLE, 2.0, Range.atLeast(0.1), Importance.MEDIUM, SHARED_PER_IDENTITY_DOC)
+        .define(SOURCES_POPULATION_LG_CONFIG, Type.INT, 9, Range.between(4, 16), Importance.LOW, SOURCES_POPULATION_LG_DOC)
+        .define(SOURCES_VERDICT_SETTLE_CONFIG, Type.LONG, 2_000L, Range.between(0, 600_000), Importance.LOW, SOURCES_VERDICT_SETTLE_DOC)
+        .define(SOURCES_PROFILED_MAX_CONFIG, Type.INT, 512, Range.between(0, 100_000), Importance.LOW, SOURCES_PROFILED_MAX_DOC)
         .define(BASELINE_ALPHA_CONFIG, Type.DOUBLE, 0.1, Range.between(0.001, 1.0), Importance.MEDIUM, BASELINE_ALPHA_DOC)
         .define(BASELINE_MIN_WINDOWS_CONFIG, Type.INT, 6, Range.between(1, 100_000), Importance.MEDIUM, BASELINE_MIN_WINDOWS_DOC)
         .define(ENDPOINT_SURGE_FACTOR_CONFIG, Type.DOUBLE, 5.0, Range.atLeast(1.1), Importance.HIGH, ENDPOINT_SURGE_FACTOR_DOC)
@@ -212,6 +251,8 @@ public final class FloodwatchConfig extends AbstractConfig {
         .define(REGISTRATION_SURGE_FACTOR_CONFIG, Type.DOUBLE, 3.0, Range.atLeast(1.1), Importance.HIGH, "A registration route whose window count exceeds baseline mean times this is surging.")
         .define(REGISTRATION_MIN_REQUESTS_CONFIG, Type.LONG, 30L, Range.atLeast(1), Importance.MEDIUM, "Window count of registrations below which no surge is considered.")
         .define(REGISTRATION_FOREIGN_SHARE_CONFIG, Type.DOUBLE, 0.5, Range.between(0.0, 1.0), Importance.HIGH, REGISTRATION_FOREIGN_SHARE_DOC)
+        .define(REGION_FOREIGN_SHARE_CONFIG, Type.DOUBLE, 0.5, Range.between(0.0, 1.0), Importance.HIGH, REGION_FOREIGN_SHARE_DOC)
+        .define(REGION_TTL_CONFIG, Type.LONG, 600_000L, Range.atLeast(1_000), Importance.MEDIUM, TTL_DOC)
         .define(REGISTRATION_USUAL_SHARE_CONFIG, Type.DOUBLE, 0.05, Range.between(0.0, 1.0), Importance.MEDIUM, REGISTRATION_USUAL_SHARE_DOC)
         .define(REGISTRATION_TTL_CONFIG, Type.LONG, 3_600_000L, Range.atLeast(1_000), Importance.MEDIUM, TTL_DOC)
         .define(LIFT_AFTER_CONFIG, Type.LONG, 30_000L, Range.atLeast(1_000), Importance.MEDIUM, LIFT_AFTER_DOC)
@@ -243,6 +284,10 @@ public final class FloodwatchConfig extends AbstractConfig {
         if (getDouble(PREFIX_BLOCK_RATE_CONFIG) < getDouble(PREFIX_THROTTLE_RATE_CONFIG)) {
             throw new ConfigException(PREFIX_BLOCK_RATE_CONFIG, getDouble(PREFIX_BLOCK_RATE_CONFIG),
                 "must be at least " + PREFIX_THROTTLE_RATE_CONFIG + " (" + getDouble(PREFIX_THROTTLE_RATE_CONFIG) + ")");
+        }
+        if (getDouble(RELATIVE_BLOCK_MULTIPLE_CONFIG) < getDouble(RELATIVE_THROTTLE_MULTIPLE_CONFIG)) {
+            throw new ConfigException(RELATIVE_BLOCK_MULTIPLE_CONFIG, getDouble(RELATIVE_BLOCK_MULTIPLE_CONFIG),
+                "must be at least " + RELATIVE_THROTTLE_MULTIPLE_CONFIG + " (" + getDouble(RELATIVE_THROTTLE_MULTIPLE_CONFIG) + ")");
         }
     }
 

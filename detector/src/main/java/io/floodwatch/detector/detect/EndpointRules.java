@@ -26,7 +26,11 @@ import io.floodwatch.schema.MitigationScope;
  * <ul>
  *   <li>{@code attack}: the narrowest commands that stop it. Every heavy prefix of the surge is BLOCKED
  *       ({@value #ATTACK_RULE}), unless it carries no more than twice what heavy prefixes usually carried; a registration route whose surge comes mostly from outside the usual regions is
- *       restricted to the usual regions ({@value #REGISTRATION_RULE}; login and every other route are left alone);
+ *       restricted to the usual regions ({@value #REGISTRATION_RULE}); any other attacked route whose surge the heavy
+ *       prefixes do not explain and which comes mostly from outside the usual regions is RESTRICT_REGIONed
+ *       ({@value #REGION_RULE}): the usual regions untouched, the
+ *       others held to a budget of what they usually send; a route that is not attacked (login during a registration
+ *       flood) is left alone;
  *       only if these explain less than half of the surge is the endpoint THROTTLED to its expected rate times the
  *       headroom ({@value #SURGE_RULE}), which the planner holds for a human when it would hit too much legitimate
  *       traffic.</li>
@@ -48,6 +52,8 @@ public final class EndpointRules {
     public static final String SURGE_RULE = RuleIds.ENDPOINT_SURGE;
     /** Id of the registration region-shift rule. */
     public static final String REGISTRATION_RULE = RuleIds.REGISTRATION_REGION_SHIFT;
+    /** Id of the region-shift rule of other routes. */
+    public static final String REGION_RULE = RuleIds.REGION_SHIFT;
     /** Id of the overload rule. */
     public static final String OVERLOAD_RULE = RuleIds.ENDPOINT_OVERLOAD;
     /** Id of the flash-crowd observation. */
@@ -80,6 +86,8 @@ public final class EndpointRules {
     private final double foreignShare;
     private final double usualShare;
     private final long registrationTtlMs;
+    private final double regionForeignShare;
+    private final long regionTtlMs;
     private final double attackScore;
     private final int prefixCommandsMax;
     private final long sourceTtlMs;
@@ -101,6 +109,8 @@ public final class EndpointRules {
         this.foreignShare = config.getDouble(FloodwatchConfig.REGISTRATION_FOREIGN_SHARE_CONFIG);
         this.usualShare = config.getDouble(FloodwatchConfig.REGISTRATION_USUAL_SHARE_CONFIG);
         this.registrationTtlMs = config.getLong(FloodwatchConfig.REGISTRATION_TTL_CONFIG);
+        this.regionForeignShare = config.getDouble(FloodwatchConfig.REGION_FOREIGN_SHARE_CONFIG);
+        this.regionTtlMs = config.getLong(FloodwatchConfig.REGION_TTL_CONFIG);
         this.attackScore = config.getDouble(FloodwatchConfig.ATTACK_SCORE_CONFIG);
         this.prefixCommandsMax = config.getInt(FloodwatchConfig.PREFIX_COMMANDS_MAX_CONFIG);
         this.sourceTtlMs = config.getLong(FloodwatchConfig.SOURCE_TTL_CONFIG);
@@ -214,18 +224,24 @@ public final class EndpointRules {
                 null, null, detectedAt, sourceTtlMs, String.format(Locale.ROOT, "%s sent %d requests to %s in the window; %s",
                     prefix.getKey(), prefix.getValue(), rate.getRoute(), reason), evidence));
         }
-        if (registration && !usual.isEmpty()) {
+        // registrations are restricted whenever the surge is foreign (the DeepSeek answer); other routes only when the
+        // heavy prefixes do not explain it, so that a flood answered by prefix blocks does not also hold the small
+        // regions' real users to a budget
+        boolean unexplained = explained < EXPLAINED * (requests - expected);
+        if (!usual.isEmpty() && (registration || unexplained)) {
             double foreign = requests - EndpointEvidence.fromRegions(rate, usual);
-            if (foreign / requests >= foreignShare) {
+            if (foreign / requests >= (registration ? foreignShare : regionForeignShare)) {
                 explained = Math.max(explained, foreign);
                 double usualTotal = 0;
                 for (String region : usual) {
                     usualTotal += baseline.getRegionShares().getOrDefault(region, 0.0);
                 }
-                MitigationCandidate restriction = Candidates.of(REGISTRATION_RULE, MitigationAction.RESTRICT_REGISTRATION,
-                    MitigationScope.ENDPOINT, rate.getRoute(), usual, null, detectedAt, registrationTtlMs,
-                    String.format(Locale.ROOT, "registrations restricted to the usual regions %s: %.0f%% come from elsewhere; %s",
-                        usual, foreign / requests * 100, reason), figures);
+                MitigationCandidate restriction = registration
+                    ? Candidates.of(REGISTRATION_RULE, MitigationAction.RESTRICT_REGISTRATION, MitigationScope.ENDPOINT,
+                        rate.getRoute(), usual, null, detectedAt, registrationTtlMs, String.format(Locale.ROOT,
+                            "registrations restricted to the usual regions %s: %.0f%% come from elsewhere; %s", usual,
+                            foreign / requests * 100, reason), figures)
+                    : regionRestriction(rate, usual, 1 - usualTotal, expected, foreign, detectedAt, figures, reason);
                 restriction.setBlastRadius(Math.max(0, 1 - usualTotal));
                 candidates.add(restriction);
             }
@@ -239,6 +255,24 @@ public final class EndpointRules {
             candidates.add(throttle);
         }
         return candidates;
+    }
+
+    /**
+     * A route attacked mostly from outside its usual regions (say, low-and-slow credential stuffing on login): the
+     * usual regions go through untouched, the others share a budget of what they usually send times the headroom,
+     * so their real users keep a way in while the attack is cut to that budget.
+     */
+    private MitigationCandidate regionRestriction(EndpointRate rate, List<String> usual, double otherShare, double expected,
+                                                  double foreign, long detectedAt, Map<String, Double> figures, String reason) {
+        double budget = Math.max(1.0, Math.max(0, otherShare) * expected * throttleHeadroom / windowSeconds);
+        Map<String, Double> evidence = new LinkedHashMap<>(figures);
+        evidence.put("otherRegionsRequests", foreign);
+        evidence.put("otherRegionsBudgetPerSecond", budget);
+        return Candidates.of(REGION_RULE, MitigationAction.RESTRICT_REGION, MitigationScope.ENDPOINT, rate.getRoute(), usual,
+            budget, detectedAt, regionTtlMs, String.format(Locale.ROOT,
+                "%s restricted to the usual regions %s, other regions held to %.1f requests/s in all: %.0f%% of the window"
+                    + " comes from elsewhere; %s", rate.getRoute(), usual, budget, foreign / rate.getRequests() * 100, reason),
+            evidence);
     }
 
     private List<String> usualRegions(EndpointBaseline baseline) {

@@ -131,7 +131,18 @@ public final class MitigationPlanner implements Processor<String, SpecificRecord
         }
         String key = MitigationPolicy.stateKey(candidate);
         long now = record.timestamp();
-        apply(key, live.get().onCandidate(inForce.get(key), candidate, now, context.currentSystemTimeMs()), now);
+        long wallClock = context.currentSystemTimeMs();
+        MitigationState current = inForce.get(key);
+        if (current != null) {
+            // a target already quiet for long enough at the candidate's time is lifted first, as it would have been had
+            // the watermark got there before the candidate (live, it does; in a backlog, candidates run ahead of it)
+            MitigationPolicy.Decision quiet = live.get().onTick(current, now, wallClock);
+            if (quiet != null) {
+                apply(key, quiet, now);
+                current = quiet.state();
+            }
+        }
+        apply(key, live.get().onCandidate(current, candidate, now, wallClock), now);
     }
 
     /** Checks for quiet targets each time the watermark has advanced by a second or more. */

@@ -34,7 +34,7 @@ import io.floodwatch.detector.rules.Allowlist;
  *       expiry once half its lifetime has passed); a weaker candidate never downgrades it; a LIFT comes only after
  *       {@code liftAfterMs} of event time without any rule asking for it, times the target's offences;</li>
  *   <li><b>escalation</b>: a lifted target is remembered for {@code offenceMemoryMs}; when it offends again, a
- *       THROTTLE of a source IP or prefix becomes a BLOCK, and each offence doubles the lifetime, up to
+ *       THROTTLE of a source IP or prefix becomes a BLOCK (never that of a shared address), and each offence doubles the lifetime, up to
  *       {@code ttlMaxMs};</li>
  *   <li><b>operators win</b>: a target allowlisted at run time has its enforced command lifted at once; a rule put
  *       in DRY_RUN has its enforced commands re-issued as DRY_RUN; a DRY_RUN wish of another rule (a baseline still
@@ -146,24 +146,27 @@ public final class MitigationPolicy {
 
     /**
      * At stream time {@code now}: a LIFT if the target has been quiet long enough, forgetting a lifted target once
-     * its offence memory is over. Returns null when nothing changes.
+     * its offence memory is over. Returns null when nothing changes. The LIFT is stamped with the event time its
+     * quiet period ended, not with {@code now}: whether the watermark passes that point in one step (a backlog) or in
+     * many (live), and whether a candidate or the watermark finds the target quiet first, it is the same LIFT.
      */
     public Decision onTick(MitigationState state, long now, long wallClock) {
         if (state.getLifted()) {
             return now - state.getLiftedAt() > settings.offenceMemoryMs() ? new Decision(null, null, null) : null;
         }
-        long quiet = now - state.getLastSeenAt();
-        if (quiet < settings.liftAfterMs() * Math.max(1, state.getOffences())) {
+        long quietNeeded = settings.liftAfterMs() * Math.max(1, state.getOffences());
+        if (now - state.getLastSeenAt() < quietNeeded) {
             return null;
         }
         MitigationCommand active = state.getCommand();
         if (active.getAction() == MitigationAction.UNKNOWN) {
             return new Decision(null, null, null);
         }
-        MitigationCommand lift = lift(active, now, wallClock, "no rule has asked for it for " + quiet / 1000 + " s");
-        lift.getEvidence().put("quietSeconds", quiet / 1000.0);
+        long liftAt = state.getLastSeenAt() + quietNeeded;
+        MitigationCommand lift = lift(active, liftAt, wallClock, "no rule has asked for it for " + quietNeeded / 1000 + " s");
+        lift.getEvidence().put("quietSeconds", quietNeeded / 1000.0);
         lift.getEvidence().put("offences", (double) state.getOffences());
-        MitigationState lifted = MitigationState.newBuilder(state).setLifted(true).setLiftedAt(now).build();
+        MitigationState lifted = MitigationState.newBuilder(state).setLifted(true).setLiftedAt(liftAt).build();
         return new Decision(lifted, state.getPublished() ? lift : null, null);
     }
 
@@ -233,7 +236,7 @@ public final class MitigationPolicy {
 
     private static MitigationAction escalate(MitigationCandidate candidate, int offences) {
         boolean source = candidate.getScope() == MitigationScope.SOURCE_IP || candidate.getScope() == MitigationScope.SOURCE_PREFIX;
-        if (source && offences > 1 && candidate.getAction() == MitigationAction.THROTTLE) {
+        if (source && offences > 1 && candidate.getAction() == MitigationAction.THROTTLE && !candidate.getShared()) {
             return MitigationAction.BLOCK;
         }
         return candidate.getAction();
@@ -343,7 +346,7 @@ public final class MitigationPolicy {
     private static int severity(MitigationAction action) {
         return switch (action) {
             case BLOCK -> 3;
-            case RESTRICT_REGISTRATION -> 2;
+            case RESTRICT_REGISTRATION, RESTRICT_REGION -> 2;
             case THROTTLE -> 1;
             default -> 0;
         };

@@ -81,7 +81,13 @@ final class EndpointTickAccumulator {
         return requests == 0;
     }
 
-    EndpointTick toTick(String route, long windowStart, SourcePrefixes prefixCodec) {
+    /**
+     * The tick's summary.
+     *
+     * @param sharedShares per prefix, the share of its requests from shared addresses (NATs, proxies), left out of
+     *                     its count in the heavy prefixes
+     */
+    EndpointTick toTick(String route, long windowStart, SourcePrefixes prefixCodec, Map<Long, Double> sharedShares) {
         Map<String, Long> regionCounts = new HashMap<>(regions.size() * 2);
         regions.forEach((region, count) -> {
             if (count[0] > 0) {
@@ -99,17 +105,18 @@ final class EndpointTickAccumulator {
             .setRateLimited(rateLimited)
             .setScriptedRequests(scripted)
             .setNewSourceRequests(newSources)
-            .setTopPrefixes(topPrefixes(prefixCodec))
+            .setTopPrefixes(topPrefixes(prefixCodec, sharedShares))
             .build();
     }
 
-    private Map<String, Long> topPrefixes(SourcePrefixes prefixCodec) {
+    private Map<String, Long> topPrefixes(SourcePrefixes prefixCodec, Map<Long, Double> sharedShares) {
         LongsSketch.Row[] rows = prefixes.getFrequentItems(0, ErrorType.NO_FALSE_POSITIVES);
         java.util.Arrays.sort(rows, java.util.Comparator.comparingLong(r -> -r.getLowerBound()));
         Map<String, Long> top = new HashMap<>();
         for (int i = 0; i < rows.length && top.size() < PREFIX_TOP; i++) {
-            if (rows[i].getLowerBound() > 0) {
-                top.put(prefixCodec.cidr(rows[i].getItem()), rows[i].getLowerBound());
+            long count = Math.round(rows[i].getLowerBound() * (1 - sharedShares.getOrDefault(rows[i].getItem(), 0.0)));
+            if (count > 0) {
+                top.put(prefixCodec.cidr(rows[i].getItem()), count);
             }
         }
         return top;

@@ -1,10 +1,11 @@
 package io.floodwatch.detector.rates;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.apache.datasketches.frequencies.ErrorType;
@@ -16,16 +17,42 @@ import io.floodwatch.schema.SourceTick;
 import io.floodwatch.schema.target.IpAddress;
 
 /**
- * The heaviest sources of one window since the last tick, by requests and by failures (4xx answers): source IPs
- * and source prefixes, each in frequent-items sketches (DataSketches' Misra-Gries variant) of {@code sketchSize}
- * counters, so memory is fixed however many distinct sources there are.
+ * The heaviest sources of one window since the last tick, by requests and by failures (4xx answers), and over the
+ * whole window by requests without an account: source IPs and source prefixes, each in frequent-items sketches
+ * (DataSketches' Misra-Gries variant) of {@code sketchSize} counters, so memory is fixed however many distinct
+ * sources there are. Beside them, for the whole window, a {@link SourcePopulation} sample of what every source sends
+ * and the {@link SourceIdentities} behind the heavy IPs, so that the limits downstream can be relative to the
+ * population and scale with the people behind a shared address.
+ *
+ * <p>What is counted over the whole window is reported once, when the window is over ({@link #finalTo}): the IPs
+ * heaviest by requests without an account, with their final counts, the people behind them and the population's
+ * quantile. Being taken at a point of the partition's own event time, not at a tick, that verdict is the same whatever
+ * the pace of the input and wherever its ticks were cut.
  *
  * <p>Error bound: with N requests (or N failures) in the tick, each reported count is a lower bound, at most
  * {@code 3.5 N / sketchSize} below the true count (the sketch's {@code getMaximumError()}); a source is reported
- * whenever it is among the {@code top} heaviest by requests or by failures and passes the floor. Reporting lower
- * bounds means a legitimate source is never charged with more requests than it sent.
+ * whenever it is among the {@code top} heaviest by requests, failures or anonymous requests and passes the floor.
+ * Reporting lower bounds means a legitimate source is never charged with more requests than it sent.
  */
 final class SourceHeavyHitters {
+
+    /**
+     * An IP's identities are profiled once it has sent this rate over the window so far (and at least
+     * {@value #PROFILE_AFTER_MIN} requests): so whatever the length of the ticks, the same IPs are profiled.
+     */
+    static final double PROFILE_RATE = 2.0;
+    private static final long PROFILE_AFTER_MIN = 2;
+
+    /**
+     * Floors of one drain.
+     *
+     * @param ip fewest requests (lower bound) for an IP to be reported for its volume
+     * @param prefix fewest requests for a prefix to be reported for its volume
+     * @param failure fewest failures for an IP or prefix to be reported for its failures
+     * @param sharedMinIdentities identities from which an IP is shared, and its requests are taken off its prefix's
+     */
+    record Floors(long ip, long prefix, long failure, long sharedMinIdentities) {
+    }
 
     private final int top;
     private final SourcePrefixes prefixCodec;
@@ -35,8 +62,15 @@ final class SourceHeavyHitters {
     private final LongsSketch failingIpv4;
     private final ItemsSketch<String> failingIpv6;
     private final LongsSketch failingPrefixes;
+    private final LongsSketch windowIpv4;
+    private final ItemsSketch<String> windowIpv6;
+    private final LongsSketch anonymousIpv4;
+    private final ItemsSketch<String> anonymousIpv6;
+    private final SourcePopulation population;
+    private final SourceIdentities identities;
 
-    SourceHeavyHitters(int sketchSize, int top, SourcePrefixes prefixCodec) {
+    SourceHeavyHitters(int sketchSize, int windowSketchSize, int top, SourcePrefixes prefixCodec, int populationLgEntries,
+                       int profiledMax) {
         this.top = top;
         this.prefixCodec = prefixCodec;
         this.ipv4 = new LongsSketch(sketchSize);
@@ -45,45 +79,83 @@ final class SourceHeavyHitters {
         this.failingIpv4 = new LongsSketch(sketchSize);
         this.failingIpv6 = new ItemsSketch<>(sketchSize);
         this.failingPrefixes = new LongsSketch(sketchSize);
+        this.windowIpv4 = new LongsSketch(windowSketchSize);
+        this.windowIpv6 = new ItemsSketch<>(windowSketchSize);
+        this.anonymousIpv4 = new LongsSketch(windowSketchSize);
+        this.anonymousIpv6 = new ItemsSketch<>(windowSketchSize);
+        this.population = new SourcePopulation(populationLgEntries);
+        this.identities = new SourceIdentities(profiledMax);
     }
 
-    void addIpv4(long address, long prefix, boolean failed) {
+    /**
+     * Counts one request of an IPv4 source.
+     *
+     * @param sourceHash the source's 64-bit hash, for the population sample
+     * @param anonymous whether the request carried no account
+     * @param account the account of a successful request, else null
+     * @param humanAgent the human (browser or app) agent of a successful request, else null
+     * @param windowMs event time from the window's start to the request
+     */
+    void addIpv4(long address, long sourceHash, long prefix, boolean failed, boolean anonymous, String account,
+                 String humanAgent, long windowMs) {
         ipv4.update(address);
+        windowIpv4.update(address);
         prefixes.update(prefix);
+        population.add(sourceHash);
         if (failed) {
             failingIpv4.update(address);
             failingPrefixes.update(prefix);
         }
+        if (anonymous) {
+            anonymousIpv4.update(address);
+        }
+        if ((account != null || humanAgent != null) && windowIpv4.getEstimate(address) >= profileAfter(windowMs)) {
+            identities.addIpv4(address, account, humanAgent);
+        }
     }
 
-    void addIpv6(String canonicalText, long prefix, boolean failed) {
+    /** The same for an IPv6 source, by its canonical text. */
+    void addIpv6(String canonicalText, long sourceHash, long prefix, boolean failed, boolean anonymous, String account,
+                 String humanAgent, long windowMs) {
         ipv6.update(canonicalText);
+        windowIpv6.update(canonicalText);
         prefixes.update(prefix);
+        population.add(sourceHash);
         if (failed) {
             failingIpv6.update(canonicalText);
             failingPrefixes.update(prefix);
         }
+        if (anonymous) {
+            anonymousIpv6.update(canonicalText);
+        }
+        if ((account != null || humanAgent != null) && windowIpv6.getEstimate(canonicalText) >= profileAfter(windowMs)) {
+            identities.addIpv6(canonicalText, account, humanAgent);
+        }
     }
 
     /**
-     * Appends the heavy sources of this tick to {@code out} and resets the sketches.
-     *
-     * @param ipFloor fewest requests (lower bound) for an IP to be reported for its volume
-     * @param prefixFloor fewest requests for a prefix to be reported for its volume
-     * @param failureFloor fewest failures for an IP or prefix to be reported for its failures
+     * Appends the heavy sources of this tick to {@code out} and resets the tick's sketches (not the window's): each
+     * with its requests and failures of the tick, and the identities counted behind it so far in the window.
      */
-    void drainTo(long windowStart, List<SourceTick> out, long ipFloor, long prefixFloor, long failureFloor) {
-        for (long address : heavy(ipv4, failingIpv4, ipFloor, failureFloor)) {
-            out.add(tick(MitigationScope.SOURCE_IP, IpAddress.ipv4Text(address), windowStart,
-                ipv4.getLowerBound(address), failingIpv4.getLowerBound(address)));
+    void drainTo(long windowStart, List<SourceTick> out, Floors floors) {
+        Set<Long> heavyIpv4 = heavy(floors.ip(), floors.failure(), ipv4, failingIpv4);
+        Set<String> heavyIpv6 = heavy(floors.ip(), floors.failure(), ipv6, failingIpv6);
+        for (long address : heavyIpv4) {
+            out.add(ipTick(IpAddress.ipv4Text(address), windowStart, ipv4.getLowerBound(address),
+                failingIpv4.getLowerBound(address), 0, identities.ofIpv4(address), 0, 0));
         }
-        for (String address : heavy(ipv6, failingIpv6, ipFloor, failureFloor)) {
-            out.add(tick(MitigationScope.SOURCE_IP, address, windowStart, ipv6.getLowerBound(address),
-                failingIpv6.getLowerBound(address)));
+        for (String address : heavyIpv6) {
+            out.add(ipTick(address, windowStart, ipv6.getLowerBound(address), failingIpv6.getLowerBound(address), 0,
+                identities.ofIpv6(address), 0, 0));
         }
-        for (long prefix : heavy(prefixes, failingPrefixes, prefixFloor, failureFloor)) {
-            out.add(tick(MitigationScope.SOURCE_PREFIX, prefixCodec.cidr(prefix), windowStart, prefixes.getLowerBound(prefix),
-                failingPrefixes.getLowerBound(prefix)));
+        Set<Long> heavyPrefixes = heavy(floors.prefix(), floors.failure(), prefixes, failingPrefixes);
+        Map<Long, Long> shared = heavyPrefixes.isEmpty() ? Map.of() : sharedRequests(floors.sharedMinIdentities());
+        for (long prefix : heavyPrefixes) {
+            long requests = prefixes.getLowerBound(prefix);
+            long failures = failingPrefixes.getLowerBound(prefix);
+            out.add(SourceTick.newBuilder().setScope(MitigationScope.SOURCE_PREFIX).setSource(prefixCodec.cidr(prefix))
+                .setWindowStart(windowStart).setRequests(Math.max(requests, failures)).setFailures(failures)
+                .setSharedRequests(Math.min(requests, shared.getOrDefault(prefix, 0L))).build());
         }
         ipv4.reset();
         ipv6.reset();
@@ -93,41 +165,103 @@ final class SourceHeavyHitters {
         failingPrefixes.reset();
     }
 
-    private Set<Long> heavy(LongsSketch requests, LongsSketch failures, long requestFloor, long failureFloor) {
-        Set<Long> keys = new LinkedHashSet<>();
-        for (LongsSketch.Row row : topOf(requests.getFrequentItems(0, ErrorType.NO_FALSE_NEGATIVES), requestFloor)) {
-            keys.add(row.getItem());
+    /**
+     * Appends the window's verdict to {@code out}, once the window is over: the {@code top} IPs heaviest by requests
+     * without an account over the whole window, from {@code floor} on, each with that final count (a lower bound), the
+     * identities behind it, and the population's {@code quantile} and size. These summaries count no requests of
+     * their own (the ticks did), so they only add what the window as a whole says.
+     */
+    void finalTo(long windowStart, List<SourceTick> out, long floor, double quantile) {
+        LongsSketch.Row[] rows4 = anonymousIpv4.getFrequentItems(floor, ErrorType.NO_FALSE_NEGATIVES);
+        ItemsSketch.Row<String>[] rows6 = anonymousIpv6.getFrequentItems(floor, ErrorType.NO_FALSE_NEGATIVES);
+        if (rows4.length == 0 && rows6.length == 0) {
+            return;
         }
-        for (LongsSketch.Row row : topOf(failures.getFrequentItems(0, ErrorType.NO_FALSE_NEGATIVES), failureFloor)) {
-            keys.add(row.getItem());
+        double typical = population.quantile(quantile);
+        long sources = population.sources();
+        Arrays.sort(rows4, Comparator.comparingLong(r -> -r.getLowerBound()));
+        for (int i = 0; i < Math.min(top, rows4.length) && rows4[i].getLowerBound() >= floor; i++) {
+            long address = rows4[i].getItem();
+            out.add(ipTick(IpAddress.ipv4Text(address), windowStart, 0, 0, rows4[i].getLowerBound(),
+                identities.ofIpv4(address), typical, sources));
         }
-        return keys;
+        Arrays.sort(rows6, Comparator.comparingLong(r -> -r.getLowerBound()));
+        for (int i = 0; i < Math.min(top, rows6.length) && rows6[i].getLowerBound() >= floor; i++) {
+            String address = rows6[i].getItem();
+            out.add(ipTick(address, windowStart, 0, 0, rows6[i].getLowerBound(), identities.ofIpv6(address), typical, sources));
+        }
     }
 
-    private Set<String> heavy(ItemsSketch<String> requests, ItemsSketch<String> failures, long requestFloor, long failureFloor) {
-        Set<String> keys = new LinkedHashSet<>();
-        for (ItemsSketch<String> sketch : List.of(requests, failures)) {
-            long floor = sketch == requests ? requestFloor : failureFloor;
-            ItemsSketch.Row<String>[] rows = sketch.getFrequentItems(0, ErrorType.NO_FALSE_NEGATIVES);
+    private static long profileAfter(long windowMs) {
+        return Math.max(PROFILE_AFTER_MIN, (long) (PROFILE_RATE * windowMs / 1000));
+    }
+
+    /**
+     * Per prefix with shared IPs, the share of its requests of this tick that came from them: the route summaries
+     * count a prefix's requests without them, so that a carrier's NAT pool does not look like a concentrated attack.
+     * Call before {@link #drainTo}, which resets the tick.
+     */
+    Map<Long, Double> sharedShares(long minIdentities) {
+        Map<Long, Long> shared = sharedRequests(minIdentities);
+        if (shared.isEmpty()) {
+            return Map.of();
+        }
+        Map<Long, Double> shares = new HashMap<>();
+        shared.forEach((prefix, requests) -> {
+            long total = prefixes.getLowerBound(prefix);
+            if (total > 0) {
+                shares.put(prefix, Math.min(1.0, (double) requests / total));
+            }
+        });
+        return shares;
+    }
+
+    /** Per prefix, the requests of this tick from its shared IPs (lower bounds). */
+    private Map<Long, Long> sharedRequests(long minIdentities) {
+        Map<Long, Long> byPrefix = new HashMap<>();
+        for (long address : identities.sharedIpv4(minIdentities)) {
+            byPrefix.merge(prefixCodec.ipv4(address), ipv4.getLowerBound(address), Long::sum);
+        }
+        for (String address : identities.sharedIpv6(minIdentities)) {
+            byte[] bytes = IpAddress.parseIpv6(address);
+            if (bytes != null) {
+                byPrefix.merge(prefixCodec.ipv6(IpAddress.ipv6High(bytes)), ipv6.getLowerBound(address), Long::sum);
+            }
+        }
+        return byPrefix;
+    }
+
+    private Set<Long> heavy(long requestFloor, long failureFloor, LongsSketch... sketches) {
+        long[] floors = {requestFloor, failureFloor};
+        Set<Long> keys = new LinkedHashSet<>();
+        for (int s = 0; s < sketches.length; s++) {
+            LongsSketch.Row[] rows = sketches[s].getFrequentItems(0, ErrorType.NO_FALSE_NEGATIVES);
             Arrays.sort(rows, Comparator.comparingLong(r -> -r.getLowerBound()));
-            for (int i = 0; i < Math.min(top, rows.length) && rows[i].getLowerBound() >= floor; i++) {
+            for (int i = 0; i < Math.min(top, rows.length) && rows[i].getLowerBound() >= floors[s]; i++) {
                 keys.add(rows[i].getItem());
             }
         }
         return keys;
     }
 
-    private List<LongsSketch.Row> topOf(LongsSketch.Row[] rows, long floor) {
-        Arrays.sort(rows, Comparator.comparingLong(r -> -r.getLowerBound()));
-        List<LongsSketch.Row> kept = new ArrayList<>(Math.min(top, rows.length));
-        for (int i = 0; i < rows.length && kept.size() < top && rows[i].getLowerBound() >= floor; i++) {
-            kept.add(rows[i]);
+    @SafeVarargs
+    private Set<String> heavy(long requestFloor, long failureFloor, ItemsSketch<String>... sketches) {
+        long[] floors = {requestFloor, failureFloor};
+        Set<String> keys = new LinkedHashSet<>();
+        for (int s = 0; s < sketches.length; s++) {
+            ItemsSketch.Row<String>[] rows = sketches[s].getFrequentItems(0, ErrorType.NO_FALSE_NEGATIVES);
+            Arrays.sort(rows, Comparator.comparingLong(r -> -r.getLowerBound()));
+            for (int i = 0; i < Math.min(top, rows.length) && rows[i].getLowerBound() >= floors[s]; i++) {
+                keys.add(rows[i].getItem());
+            }
         }
-        return kept;
+        return keys;
     }
 
-    private static SourceTick tick(MitigationScope scope, String source, long windowStart, long requests, long failures) {
-        return SourceTick.newBuilder().setScope(scope).setSource(source).setWindowStart(windowStart)
-            .setRequests(Math.max(requests, failures)).setFailures(failures).build();
+    private static SourceTick ipTick(String source, long windowStart, long requests, long failures, long anonymous,
+                                     long identities, double typical, long sources) {
+        return SourceTick.newBuilder().setScope(MitigationScope.SOURCE_IP).setSource(source).setWindowStart(windowStart)
+            .setRequests(Math.max(requests, failures)).setFailures(failures).setAnonymous(anonymous)
+            .setIdentities(identities).setPopulationCount(typical).setPopulationSources(sources).build();
     }
 }

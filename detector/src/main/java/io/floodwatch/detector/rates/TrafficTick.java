@@ -23,8 +23,16 @@ import io.floodwatch.schema.target.IpAddress;
  */
 public final class TrafficTick {
 
-    /** Summaries drained at a tick. */
-    public record Summaries(List<EndpointTick> endpoints, List<SourceTick> sources, long maxTimestamp) {
+    /**
+     * Summaries drained at a tick.
+     *
+     * @param endpoints per route and window
+     * @param sources per heavy IP or prefix and window
+     * @param verdicts the verdicts of the windows judged since the last drain ({@link #closeWindowsUpTo})
+     * @param maxTimestamp the latest event time drained
+     */
+    public record Summaries(List<EndpointTick> endpoints, List<SourceTick> sources, List<SourceTick> verdicts,
+                            long maxTimestamp) {
     }
 
     /**
@@ -40,11 +48,26 @@ public final class TrafficTick {
      *                         for its volume
      * @param prefixFloorPerSecond the same for prefixes
      * @param failureFloorPerSecond an IP or prefix failing less than this rate is not reported for its failures
+     * @param anonymousFloorPerSecond an IP sending requests without an account at less than this rate over a whole
+     *                                window is not reported for them
+     * @param populationQuantile the quantile of per-source counts reported with each IP
+     * @param populationLgEntries log2 of the sources sampled per window for that quantile
+     * @param profiledMax most heavy IPs whose identities are profiled per window
+     * @param sharedMinIdentities identities from which an IP is shared (its prefix is judged without it)
+     * @param settleMs how far past a window's end the partition's event time goes before the window's verdict is
+     *                 taken (room for events slightly out of order)
+     * @param windowSketchSize counters of the sketches kept over a whole window (exact up to three quarters of this
+     *                         many distinct IPs, so that the verdict does not depend on the order of the events)
      */
     public record Settings(long windowSizeMs, int maxRegions, int sketchSize, int topSources, int ipv4PrefixLength,
                            int ipv6PrefixLength, double ipFloorPerSecond, double prefixFloorPerSecond,
-                           double failureFloorPerSecond) {
+                           double failureFloorPerSecond, double anonymousFloorPerSecond, double populationQuantile,
+                           int populationLgEntries, int profiledMax, int sharedMinIdentities, long settleMs,
+                           int windowSketchSize) {
     }
+
+    /** Fewest requests without an account in a window for an IP to be reported for them, whatever the rate. */
+    private static final long MIN_ANONYMOUS_FLOOR = 3;
 
     private final Settings settings;
     private Settings floors;
@@ -54,6 +77,8 @@ public final class TrafficTick {
     private final Map<Long, Window> windows = new HashMap<>();
     private Window last;
     private long maxTimestamp = Long.MIN_VALUE;
+    private final List<SourceTick> verdicts = new ArrayList<>();
+    private long nextVerdictAt = Long.MAX_VALUE;
 
     /**
      * @param settings sizes and floors
@@ -93,18 +118,25 @@ public final class TrafficTick {
         int status = event.getStatus();
         // 429 is what enforcement itself answers: counting it would turn a throttled crowd into attackers
         boolean failed = status >= 400 && status < 500 && status != 429;
+        boolean scripted = UserAgents.isScripted(event.getUserAgent());
+        String account = event.getAccountId();
+        boolean succeeded = status < 400;
+        String identifiedAccount = succeeded ? account : null;
+        String humanAgent = succeeded && !scripted ? event.getUserAgent() : null;
         long sourceHash;
         long prefix;
         if (ipv4 != IpAddress.NOT_IPV4) {
             prefix = prefixCodec.ipv4(ipv4);
-            window.sources.addIpv4(ipv4, prefix, failed);
             sourceHash = ipv4;
+            window.sources.addIpv4(ipv4, sourceHash, prefix, failed, account == null, identifiedAccount, humanAgent,
+                timestamp - start);
         } else {
             String canonical = IpAddress.ipv6Text(ipv6);
             long high = IpAddress.ipv6High(ipv6);
             prefix = prefixCodec.ipv6(high);
-            window.sources.addIpv6(canonical, prefix, failed);
             sourceHash = high * 31 + canonical.hashCode();
+            window.sources.addIpv6(canonical, sourceHash, prefix, failed, account == null, identifiedAccount, humanAgent,
+                timestamp - start);
         }
         boolean returning = memory.observe(sourceHash, timestamp);
         EndpointTickAccumulator endpoint = window.endpoints.get(route.name());
@@ -112,8 +144,7 @@ public final class TrafficTick {
             endpoint = new EndpointTickAccumulator(settings.maxRegions());
             window.endpoints.put(route.name(), endpoint);
         }
-        endpoint.add(status, EndpointTickAccumulator.region(event.getRegion()), sourceHash, prefix,
-            UserAgents.isScripted(event.getUserAgent()), !returning);
+        endpoint.add(status, EndpointTickAccumulator.region(event.getRegion()), sourceHash, prefix, scripted, !returning);
         window.active = true;
     }
 
@@ -122,8 +153,53 @@ public final class TrafficTick {
         this.floors = settings;
     }
 
+    /**
+     * Takes the verdict of every window whose end is {@code settleMs} or more behind {@code watermark}, the task's
+     * progress over all its inputs (its own partition and every task that feeds it): by then every event of the window
+     * that was on time in its own input has been added, whatever the pace and however the inputs interleaved. Each
+     * window's verdict is taken once and drained with the next tick.
+     *
+     * @return whether a verdict waits to be drained
+     */
+    public boolean closeWindowsUpTo(long watermark) {
+        if (watermark < nextVerdictAt) {
+            return !verdicts.isEmpty();
+        }
+        long next = Long.MAX_VALUE;
+        for (Window window : windows.values()) {
+            if (window.judged) {
+                continue;
+            }
+            long due = window.start + windowSizeMs + settings.settleMs();
+            if (due <= watermark) {
+                judge(window);
+            } else {
+                next = Math.min(next, due);
+            }
+        }
+        nextVerdictAt = next;
+        return !verdicts.isEmpty();
+    }
+
+    /** When a window's verdict is taken: its end plus the settling time, the event time the verdict is stamped with. */
+    public long verdictAt(long windowStart) {
+        return windowStart + windowSizeMs + settings.settleMs();
+    }
+
+    private void judge(Window window) {
+        window.sources.finalTo(window.start, verdicts, anonymousFloor(), floors.populationQuantile());
+        window.judged = true;
+    }
+
+    private long anonymousFloor() {
+        return Math.max(MIN_ANONYMOUS_FLOOR, floor(floors.anonymousFloorPerSecond(), windowSizeMs / 1000.0));
+    }
+
     /** Whether anything was added since the last drain. */
     public boolean isEmpty() {
+        if (!verdicts.isEmpty()) {
+            return false;
+        }
         for (Window window : windows.values()) {
             if (window.active) {
                 return false;
@@ -144,27 +220,33 @@ public final class TrafficTick {
         ordered.sort(java.util.Comparator.comparingLong(w -> w.start));
         for (Window window : ordered) {
             if (window.active) {
+                Map<Long, Double> shared = window.sources.sharedShares(floors.sharedMinIdentities());
                 window.endpoints.forEach((route, accumulator) -> {
                     if (!accumulator.isEmpty()) {
-                        endpoints.add(accumulator.toTick(route, window.start, prefixCodec));
+                        endpoints.add(accumulator.toTick(route, window.start, prefixCodec, shared));
                         accumulator.reset();
                     }
                 });
                 double seconds = (window.lastTimestamp - window.firstTimestamp + 1) / 1000.0;
-                window.sources.drainTo(window.start, sources, floor(floors.ipFloorPerSecond(), seconds),
-                    floor(floors.prefixFloorPerSecond(), seconds), floor(floors.failureFloorPerSecond(), seconds));
+                window.sources.drainTo(window.start, sources, new SourceHeavyHitters.Floors(
+                    floor(floors.ipFloorPerSecond(), seconds), floor(floors.prefixFloorPerSecond(), seconds),
+                    floor(floors.failureFloorPerSecond(), seconds), floors.sharedMinIdentities()));
                 window.firstTimestamp = Long.MAX_VALUE;
                 window.lastTimestamp = Long.MIN_VALUE;
                 window.active = false;
             }
             if (window.start < oldestWindowKept) {
+                if (!window.judged) {
+                    judge(window);
+                }
                 windows.remove(window.start);
                 if (window == last) {
                     last = null;
                 }
             }
         }
-        Summaries summaries = new Summaries(endpoints, sources, maxTimestamp);
+        Summaries summaries = new Summaries(endpoints, sources, List.copyOf(verdicts), maxTimestamp);
+        verdicts.clear();
         maxTimestamp = Long.MIN_VALUE;
         return summaries;
     }
@@ -172,6 +254,8 @@ public final class TrafficTick {
     /** Drops everything: used when the task is closed dirty and its input will be reprocessed. */
     public void clear() {
         windows.clear();
+        verdicts.clear();
+        nextVerdictAt = Long.MAX_VALUE;
         last = null;
         maxTimestamp = Long.MIN_VALUE;
     }
@@ -183,8 +267,10 @@ public final class TrafficTick {
     private Window window(long start) {
         Window window = windows.get(start);
         if (window == null) {
-            window = new Window(start, new SourceHeavyHitters(settings.sketchSize(), settings.topSources(), prefixCodec));
+            window = new Window(start, new SourceHeavyHitters(settings.sketchSize(), settings.windowSketchSize(),
+                settings.topSources(), prefixCodec, settings.populationLgEntries(), settings.profiledMax()));
             windows.put(start, window);
+            nextVerdictAt = Math.min(nextVerdictAt, start + windowSizeMs + settings.settleMs());
         }
         return window;
     }
@@ -195,6 +281,7 @@ public final class TrafficTick {
         final Map<String, EndpointTickAccumulator> endpoints = new HashMap<>();
         final SourceHeavyHitters sources;
         boolean active;
+        boolean judged;
         long firstTimestamp = Long.MAX_VALUE;
         long lastTimestamp = Long.MIN_VALUE;
 

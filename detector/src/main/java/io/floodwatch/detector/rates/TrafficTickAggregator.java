@@ -64,6 +64,12 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
 
     private static final int IDLE_ROUTE_WINDOWS = 30;
     /**
+     * How many windows behind the fastest input a window is kept at most for its verdict, when the inputs drift
+     * apart (JSON tasks reading a backlog at different speeds drift by minutes): past that, a window is judged on what
+     * it has, to bound memory.
+     */
+    private static final int MAX_DRIFT_WINDOWS = 60;
+    /**
      * A tick covers at most this fraction of a window of event time: at full replay speed a commit interval can hold
      * minutes of traffic, and a tick as long as that would date every summary at the end of its window, so the ticks
      * of a backlog are cut by event time (emitted within the transaction, no extra commit) and look like live ones.
@@ -197,7 +203,11 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
     private void checkIdle(long now) {
         reportOwn(now);
         upstreams.forgetSilent(now);
-        if (tick.isEmpty()) {
+        long watermark = upstreams.watermark();
+        if (watermark != Long.MIN_VALUE && tick.closeWindowsUpTo(watermark)) {
+            // the input fell silent after a window ended: its verdict goes out now, not with the next event
+            drainAndForward();
+        } else if (tick.isEmpty()) {
             forwardProgress(progressTimestamp());
         }
     }
@@ -252,12 +262,20 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
     /** Forwards the tick's summaries, then this task's progress. */
     private void drainAndForward() {
         reportOwn(context.currentSystemTimeMs());
+        long watermark = upstreams.watermark();
+        if (watermark != Long.MIN_VALUE) {
+            tick.closeWindowsUpTo(watermark);
+        }
         if (tick.isEmpty()) {
             forwardProgress(progressTimestamp());
             return;
         }
         long streamTime = context.currentStreamTimeMs();
-        long oldestKept = tick.windowStart(streamTime) - windowSizeMs * 2;
+        // windows are kept until the slowest input is past them (all of them while it is not known yet), so that a
+        // window's verdict waits for all of it, but no further than MAX_DRIFT_WINDOWS behind the fastest input
+        long driftBound = tick.windowStart(streamTime) - windowSizeMs * MAX_DRIFT_WINDOWS;
+        long oldestKept = watermark == Long.MIN_VALUE ? driftBound
+            : Math.max(tick.windowStart(Math.min(streamTime, watermark)) - windowSizeMs * 2, driftBound);
         tick.useFloors(floors.get());
         TrafficTick.Summaries summaries = tick.drain(oldestKept);
         routes.evictIdle(tick.windowStart(streamTime) - windowSizeMs * IDLE_ROUTE_WINDOWS);
@@ -268,6 +286,11 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
         for (SourceTick source : summaries.sources()) {
             context.forward(new Record<>(TargetKeys.key(source.getScope(), source.getSource()), source,
                 timestampIn(source.getWindowStart(), summaries.maxTimestamp())));
+        }
+        // stamped with the event time they were taken at, which no progress sent so far has passed
+        for (SourceTick verdict : summaries.verdicts()) {
+            context.forward(new Record<>(TargetKeys.key(verdict.getScope(), verdict.getSource()), verdict,
+                tick.verdictAt(verdict.getWindowStart())));
         }
         forwardProgress(progressTimestamp());
     }
@@ -291,8 +314,9 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
     }
 
     /**
-     * The tick's sizes and floors: a source is reported once it reaches half its smallest limit, so any source near
-     * or over a limit is reported in every tick.
+     * The tick's sizes and floors: a source is reported once it reaches half its smallest limit (absolute, or the
+     * floor of the relative one for requests without an account), so any source near or over a limit is reported in
+     * every tick.
      */
     static TrafficTick.Settings settings(FloodwatchConfig config) {
         return new TrafficTick.Settings(config.getLong(FloodwatchConfig.WINDOW_SIZE_CONFIG),
@@ -300,7 +324,12 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
             config.getInt(FloodwatchConfig.SOURCES_TICK_TOP_CONFIG), config.getInt(FloodwatchConfig.IPV4_PREFIX_CONFIG),
             config.getInt(FloodwatchConfig.IPV6_PREFIX_CONFIG), config.getDouble(FloodwatchConfig.IP_THROTTLE_RATE_CONFIG) / 2,
             config.getDouble(FloodwatchConfig.PREFIX_THROTTLE_RATE_CONFIG) / 2,
-            Math.min(config.getDouble(FloodwatchConfig.IP_FAILURE_RATE_CONFIG), config.getDouble(FloodwatchConfig.PREFIX_FAILURE_RATE_CONFIG)) / 2);
+            Math.min(config.getDouble(FloodwatchConfig.IP_FAILURE_RATE_CONFIG), config.getDouble(FloodwatchConfig.PREFIX_FAILURE_RATE_CONFIG)) / 2,
+            config.getDouble(FloodwatchConfig.RELATIVE_THROTTLE_MIN_CONFIG) / 2, config.getDouble(FloodwatchConfig.RELATIVE_QUANTILE_CONFIG),
+            config.getInt(FloodwatchConfig.SOURCES_POPULATION_LG_CONFIG), config.getInt(FloodwatchConfig.SOURCES_PROFILED_MAX_CONFIG),
+            config.getInt(FloodwatchConfig.SHARED_MIN_IDENTITIES_CONFIG),
+            config.getLong(FloodwatchConfig.SOURCES_VERDICT_SETTLE_CONFIG),
+            config.getInt(FloodwatchConfig.SOURCES_WINDOW_SKETCH_SIZE_CONFIG));
     }
 
     private long timestampIn(long windowStart, long maxTimestamp) {

@@ -37,7 +37,12 @@ public final class RuleBook {
     public static final Map<String, List<String>> RULE_SETTINGS = Map.of(
         RuleIds.SOURCE_RATE_LIMIT, List.of(FloodwatchConfig.IP_THROTTLE_RATE_CONFIG, FloodwatchConfig.IP_BLOCK_RATE_CONFIG,
             FloodwatchConfig.PREFIX_THROTTLE_RATE_CONFIG, FloodwatchConfig.PREFIX_BLOCK_RATE_CONFIG,
-            FloodwatchConfig.SOURCE_TTL_CONFIG),
+            FloodwatchConfig.SOURCE_TTL_CONFIG, FloodwatchConfig.SHARED_MIN_IDENTITIES_CONFIG,
+            FloodwatchConfig.SHARED_PER_IDENTITY_CONFIG),
+        RuleIds.SOURCE_RELATIVE, List.of(FloodwatchConfig.RELATIVE_QUANTILE_CONFIG,
+            FloodwatchConfig.RELATIVE_THROTTLE_MULTIPLE_CONFIG, FloodwatchConfig.RELATIVE_BLOCK_MULTIPLE_CONFIG,
+            FloodwatchConfig.RELATIVE_THROTTLE_MIN_CONFIG, FloodwatchConfig.RELATIVE_BLOCK_MIN_CONFIG,
+            FloodwatchConfig.RELATIVE_MIN_SOURCES_CONFIG),
         RuleIds.SOURCE_FAILURES, List.of(FloodwatchConfig.IP_FAILURE_RATE_CONFIG,
             FloodwatchConfig.PREFIX_FAILURE_RATE_CONFIG, FloodwatchConfig.FAILURE_RATIO_CONFIG),
         RuleIds.ENDPOINT_ATTACK, List.of(FloodwatchConfig.ATTACK_SCORE_CONFIG, FloodwatchConfig.HEAVY_PREFIX_REQUESTS_CONFIG,
@@ -48,6 +53,7 @@ public final class RuleBook {
         RuleIds.REGISTRATION_REGION_SHIFT, List.of(FloodwatchConfig.REGISTRATION_SURGE_FACTOR_CONFIG,
             FloodwatchConfig.REGISTRATION_MIN_REQUESTS_CONFIG, FloodwatchConfig.REGISTRATION_FOREIGN_SHARE_CONFIG,
             FloodwatchConfig.REGISTRATION_USUAL_SHARE_CONFIG, FloodwatchConfig.REGISTRATION_TTL_CONFIG),
+        RuleIds.REGION_SHIFT, List.of(FloodwatchConfig.REGION_FOREIGN_SHARE_CONFIG, FloodwatchConfig.REGION_TTL_CONFIG),
         RuleIds.ENDPOINT_OVERLOAD, List.of(FloodwatchConfig.CAPACITIES_CONFIG),
         MITIGATION, List.of(FloodwatchConfig.ALLOWLIST_CONFIG, FloodwatchConfig.BLAST_RADIUS_CONFIG,
             FloodwatchConfig.LIFT_AFTER_CONFIG, FloodwatchConfig.OFFENCE_MEMORY_CONFIG, FloodwatchConfig.TTL_MAX_CONFIG));

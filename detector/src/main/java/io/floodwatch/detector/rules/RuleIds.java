@@ -5,6 +5,8 @@ public final class RuleIds {
 
     /** Per-source volume limits. */
     public static final String SOURCE_RATE_LIMIT = "source-rate-limit";
+    /** Per-source limits relative to the window's population. */
+    public static final String SOURCE_RELATIVE = "source-relative-volume";
     /** Per-source failure limits. */
     public static final String SOURCE_FAILURES = "source-failures";
     /** The heavy prefixes of an attacked route. */
@@ -13,6 +15,8 @@ public final class RuleIds {
     public static final String ENDPOINT_SURGE = "endpoint-surge";
     /** Registrations shifting to regions outside the usual mix. */
     public static final String REGISTRATION_REGION_SHIFT = "registration-region-shift";
+    /** Any other route's attack coming mostly from outside the usual regions. */
+    public static final String REGION_SHIFT = "region-shift";
     /** Legitimate traffic above a route's capacity. */
     public static final String ENDPOINT_OVERLOAD = "endpoint-overload";
     /** Real users surging (an observation, never a command). */

@@ -239,12 +239,25 @@ public final class FloodwatchTopology {
                 Named.as("detect-source-limits"));
     }
 
+    /**
+     * Sums a source's counts over ticks. An IP's ticks all come from the one task its address is partitioned to, in
+     * order, so its requests without an account and its identities (both counted over the window so far) are the
+     * largest reported, and its population the latest.
+     */
     private SourceRate mergeSourceTick(String key, SourceTick tick, SourceRate rate) {
+        boolean first = rate == null;
+        boolean population = tick.getPopulationSources() > 0;
         return SourceRate.newBuilder()
             .setScope(tick.getScope()).setSource(tick.getSource()).setWindowStart(tick.getWindowStart())
             .setWindowEnd(tick.getWindowStart() + windowMs)
-            .setRequests((rate == null ? 0 : rate.getRequests()) + tick.getRequests())
-            .setFailures((rate == null ? 0 : rate.getFailures()) + tick.getFailures()).build();
+            .setRequests((first ? 0 : rate.getRequests()) + tick.getRequests())
+            .setFailures((first ? 0 : rate.getFailures()) + tick.getFailures())
+            .setAnonymous(Math.max(first ? 0 : rate.getAnonymous(), tick.getAnonymous()))
+            .setIdentities(Math.max(first ? 0 : rate.getIdentities(), tick.getIdentities()))
+            .setPopulationCount(population || first ? tick.getPopulationCount() : rate.getPopulationCount())
+            .setPopulationSources(population || first ? tick.getPopulationSources() : rate.getPopulationSources())
+            .setSharedRequests((first ? 0 : rate.getSharedRequests()) + tick.getSharedRequests())
+            .build();
     }
 
     private static Repartitioned<String, SpecificRecord> ticksRepartitioned(String name) {

@@ -21,7 +21,8 @@ import java.util.Map;
  *   <li>The watermark never goes back: a new upstream that reports less than the current watermark does not
  *       reopen closed windows (its older records are late, and counted as such).</li>
  *   <li>When the first upstream reports progress, the watermark waits {@code settleMs} (wall clock) for the
- *       upstreams that have had no input yet: tasks that start a moment apart on a backlog are not left behind.</li>
+ *       upstreams that have had no input yet, unless all the expected upstreams have reported: tasks that start a
+ *       moment apart on a backlog are not left behind.</li>
  *   <li>When the number of upstream tasks is known ({@code expected}), the watermark stays undefined until that many
  *       have reported, so that a task that starts late cannot find its windows closed by the others; upstreams
  *       restored from before a restart that stay silent while {@code expected} others report (ids of a previous
@@ -147,6 +148,10 @@ public final class Watermarks {
         }
         if (upstreams.size() < expected) {
             return Long.MIN_VALUE;
+        }
+        // once every expected upstream has reported, none can still turn up late: no need to wait
+        if (!settled && progress && expected > 0 && heard >= expected) {
+            settled = true;
         }
         if (!settled && progress) {
             if (firstProgressAt == Long.MIN_VALUE) {

@@ -150,6 +150,25 @@ class EndpointRulesTest {
     }
 
     @Test
+    void shouldRestrictAnyRouteToTheUsualRegionsWithABudgetWhenASpreadOutAttackComesFromOtherRegions() {
+        // Given failing logins spread thin over many prefixes, 90% from a region outside the usual mix
+        EndpointBaseline learned = baseline(LOGIN, 20, 100, 100, USUAL_MIX);
+        EndpointRate surge = window(LOGIN, 1_000).regions(Map.of("BR", 900L, "US", 100L)).scripted(900).failures(900).build();
+
+        // When
+        List<MitigationCandidate> candidates = rules.evaluate(learned, surge, T0);
+
+        // Then the usual regions pass, the others share twice what they usually send (10% of 100 per 10 s, at least 1/s)
+        MitigationCandidate restriction = only(candidates, MitigationAction.RESTRICT_REGION);
+        assertEquals(EndpointRules.REGION_RULE, restriction.getRule());
+        assertEquals(List.of("DE", "US"), restriction.getAllowedRegions());
+        assertEquals(2.0, restriction.getRateLimitPerSecond(), 1e-9, "0.1 × 100 × 2 over 10 s");
+        assertEquals(0.1, restriction.getBlastRadius(), 1e-9);
+        assertTrue(candidates.stream().noneMatch(c -> c.getAction() == MitigationAction.THROTTLE
+            || c.getAction() == MitigationAction.RESTRICT_REGISTRATION), "the restriction explains the surge: " + candidates);
+    }
+
+    @Test
     void shouldThrottleAtCapacityWhenLegitimateTrafficOverloadsARoute() {
         // Given a route with a capacity of 50/s and a legitimate surge of 100/s
         EndpointBaseline learned = baseline(MODELS, 20, 100, 100, Map.of("US", 1.0));

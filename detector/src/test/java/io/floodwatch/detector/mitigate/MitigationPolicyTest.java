@@ -211,6 +211,20 @@ class MitigationPolicyTest {
     }
 
     @Test
+    void shouldStampTheLiftWithTheEndOfTheQuietPeriodWhenTheWatermarkGetsThereLate() {
+        // Given a throttle last asked for at T0
+        MitigationState state = policy.onCandidate(null, candidate(MitigationAction.THROTTLE, 20.0), T0, WALL).state();
+
+        // When the watermark first gets past the quiet period a minute late (a backlog read in one step)
+        MitigationCommand lift = policy.onTick(state, T0 + LIFT_AFTER_MS + 60_000, WALL).command();
+
+        // Then it is the LIFT a watermark moving in small steps would have issued
+        assertEquals(MitigationAction.LIFT, lift.getAction());
+        assertEquals(T0 + LIFT_AFTER_MS, lift.getDetectedAt());
+        assertEquals(lift.getCommandId(), policy.onTick(state, T0 + LIFT_AFTER_MS, WALL).command().getCommandId());
+    }
+
+    @Test
     void shouldEscalateAThrottleToALongerBlockWhenALiftedTargetOffendsAgain() {
         // Given a throttle that was lifted
         MitigationState state = policy.onCandidate(null, candidate(MitigationAction.THROTTLE, 20.0), T0, WALL).state();

@@ -24,6 +24,7 @@ class TrafficTickTest {
     private static final long T0 = 1_737_936_000_000L;
     private static final long WINDOW_MS = 10_000L;
     private static final long DAY_MS = 86_400_000L;
+    private static final long SETTLE_MS = 2_000L;
 
     private final TrafficTick tick = newTick(64, 256, 0, 0, 0);
     private final Route users = new Route("GET /api/v1/users/{id}");
@@ -249,6 +250,102 @@ class TrafficTickTest {
         assertEquals(1, usersTick.getNewSourceRequests());
     }
 
+    @Test
+    void shouldReportABotWithWhatTheOrdinarySourceSendsWhenManySourcesSendARequestEach() {
+        // Given 200 passers-by with one request each, and a bot with 40 requests, none with an account; the volume
+        // floors are far above the bot (100/s), the floor for requests without an account is 0.5/s
+        TrafficTick cold = newTick(256, 256, 100, 1000, 1000, 0.5);
+        for (int i = 0; i < 200; i++) {
+            cold.add(event("198.51." + i + ".1", 200, null), users, T0 + i * 50L);
+        }
+        for (int i = 0; i < 40; i++) {
+            cold.add(event("203.0.113.7", 200, null), users, T0 + i * 250L);
+        }
+
+        // When the partition's events have gone past the window's end and the settling time
+        boolean early = cold.closeWindowsUpTo(T0 + WINDOW_MS + SETTLE_MS - 1);
+        boolean verdict = cold.closeWindowsUpTo(T0 + WINDOW_MS + SETTLE_MS);
+        TrafficTick.Summaries summaries = cold.drain(T0);
+        List<SourceTick> sources = summaries.verdicts();
+
+        // Then only the bot is reported, with the population it stands out of, and no requests of its own (the ticks
+        // count those)
+        assertFalse(early, "no verdict before the window's end and the settling time");
+        assertTrue(verdict);
+        assertEquals(List.of(), summaries.sources(), "the ticks report nobody: the floors are far above every source");
+        assertEquals(1, sources.size(), sources.toString());
+        SourceTick bot = sources.get(0);
+        assertEquals("203.0.113.7", bot.getSource());
+        assertEquals(40, bot.getAnonymous());
+        assertEquals(1.0, bot.getPopulationCount(), 1e-9, "the median source sent one request");
+        assertEquals(201, bot.getPopulationSources(), "201 sources, all sampled");
+        assertEquals(0, bot.getRequests());
+    }
+
+    @Test
+    void shouldTakeTheSameVerdictWhateverTheTicksWhenAWindowIsCutLiveOrReadAsABacklog() {
+        // Given a bot sending 2 requests/s without an account among passers-by with a request each, read once by a
+        // live detector that drains every 200 ms and once by one catching up that drains once per window; the floor
+        // for requests without an account is 0.5/s over the 10 s window, 5 requests
+        TrafficTick live = newTick(256, 256, 100, 1000, 1000, 0.5);
+        TrafficTick backlog = newTick(256, 256, 100, 1000, 1000, 0.5);
+        List<SourceTick> liveVerdicts = new java.util.ArrayList<>();
+        List<SourceTick> backlogVerdicts = new java.util.ArrayList<>();
+
+        // When both read the same window, then an event 2 s after it
+        for (int ms = 0; ms <= WINDOW_MS + SETTLE_MS; ms += 100) {
+            for (TrafficTick tick : List.of(live, backlog)) {
+                tick.add(event("198.51." + (ms / 100) + ".1", 200, null), users, T0 + ms);
+                if (ms % 500 == 0 && ms < WINDOW_MS) {
+                    tick.add(event("203.0.113.7", 200, null), users, T0 + ms);
+                }
+            }
+            if (ms % 200 == 100) {
+                live.closeWindowsUpTo(T0 + ms);
+                liveVerdicts.addAll(live.drain(T0 - WINDOW_MS).verdicts());
+            }
+        }
+        live.closeWindowsUpTo(T0 + WINDOW_MS + SETTLE_MS);
+        liveVerdicts.addAll(live.drain(T0 - WINDOW_MS).verdicts());
+        backlog.closeWindowsUpTo(T0 + WINDOW_MS + SETTLE_MS);
+        backlogVerdicts.addAll(backlog.drain(T0 - WINDOW_MS).verdicts());
+
+        // Then each takes one verdict on the window, and the same one: the bot's 20 requests against the passers-by
+        assertEquals(backlogVerdicts, liveVerdicts);
+        assertEquals(1, liveVerdicts.size(), liveVerdicts.toString());
+        assertEquals("203.0.113.7", liveVerdicts.get(0).getSource());
+        assertEquals(20, liveVerdicts.get(0).getAnonymous());
+        assertEquals(1.0, liveVerdicts.get(0).getPopulationCount(), 1e-9);
+    }
+
+    @Test
+    void shouldCountThePeopleBehindAnAddressAndTakeItOffItsPrefixesWhenManyShareIt() {
+        // Given 60 successful requests from one address, each from another account, and 30 from a bot beside it
+        for (int i = 0; i < 60; i++) {
+            tick.add(RequestEvent.newBuilder(event("36.64.0.10", 200, "CN")).setAccountId("user-" + i)
+                .setUserAgent("DeepChat/1.4.2 (Android 14; SM-S918B)").build(), users, T0 + i);
+        }
+        for (int i = 0; i < 30; i++) {
+            tick.add(RequestEvent.newBuilder(event("36.64.0.99", 200, "CN")).setAccountId("bot")
+                .setUserAgent("python-requests/2.32.3").build(), users, T0 + i);
+        }
+
+        // When
+        TrafficTick.Summaries summaries = tick.drain(T0);
+        List<SourceTick> sources = summaries.sources();
+
+        // Then the accounts seen once the address was heavy are counted (all but the first few), the bot has one
+        SourceTick nat = sources.stream().filter(s -> s.getSource().equals("36.64.0.10")).findFirst().orElseThrow();
+        assertTrue(nat.getIdentities() >= 50 && nat.getIdentities() <= 66, "59 accounts, HyperLogLog error aside: " + nat);
+        SourceTick bot = sources.stream().filter(s -> s.getSource().equals("36.64.0.99")).findFirst().orElseThrow();
+        assertEquals(1, bot.getIdentities());
+        SourceTick prefix = sources.stream().filter(s -> s.getSource().equals("36.64.0.0/24")).findFirst().orElseThrow();
+        assertEquals(90, prefix.getRequests());
+        assertEquals(60, prefix.getSharedRequests(), "the shared address is judged on its own");
+        assertEquals(Map.of("36.64.0.0/24", 30L), endpoint(summaries, users.name(), T0).getTopPrefixes(),
+            "the route's heavy prefixes leave the NAT's requests out");
+    }
+
     private static RequestEvent event(String ip, int status, String region) {
         return RequestEvent.newBuilder()
             .setTimestamp(T0)
@@ -285,7 +382,13 @@ class TrafficTickTest {
     }
 
     private static TrafficTick newTick(int sketchSize, int top, double ipFloor, double prefixFloor, double failureFloor) {
-        return new TrafficTick(new TrafficTick.Settings(WINDOW_MS, 64, sketchSize, top, 24, 64, ipFloor, prefixFloor, failureFloor),
+        return newTick(sketchSize, top, ipFloor, prefixFloor, failureFloor, ipFloor);
+    }
+
+    private static TrafficTick newTick(int sketchSize, int top, double ipFloor, double prefixFloor, double failureFloor,
+                                       double anonymousFloor) {
+        return new TrafficTick(new TrafficTick.Settings(WINDOW_MS, 64, sketchSize, top, 24, 64, ipFloor, prefixFloor, failureFloor,
+            anonymousFloor, 0.5, 9, 512, 5, SETTLE_MS, 4096),
             new SourceMemory(DAY_MS, 10_000, 0.01));
     }
 }

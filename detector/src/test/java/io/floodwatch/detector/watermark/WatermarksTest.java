@@ -56,8 +56,8 @@ class WatermarksTest {
 
     @Test
     void shouldWaitForUpstreamsWithoutInputWhenTheFirstProgressArrivesUntilTheSettlingTimeIsOver() {
-        // Given
-        Watermarks watermarks = new Watermarks(SETTINGS, 2);
+        // Given upstreams whose number is not known
+        Watermarks watermarks = new Watermarks(SETTINGS, 0);
         watermarks.report("late-starter", NONE, true, 0);
 
         // When
@@ -67,6 +67,19 @@ class WatermarksTest {
 
         // Then
         assertEquals(NONE, duringSettling);
+        assertEquals(50_000, watermarks.current());
+    }
+
+    @Test
+    void shouldNotWaitWhenEveryExpectedUpstreamHasReported() {
+        // Given two expected upstreams, one of which says it is idle (caught up, nothing since it started)
+        Watermarks watermarks = new Watermarks(SETTINGS, 2);
+        watermarks.report("idle", NONE, true, 0);
+
+        // When the other reports progress
+        watermarks.report("busy", 50_000, false, 1_000);
+
+        // Then the watermark follows it at once: no upstream is left to turn up late
         assertEquals(50_000, watermarks.current());
     }
 

@@ -9,7 +9,9 @@ public enum Decision {
     /** Refuse it: its target is throttled and has used up its rate. */
     THROTTLE(429),
     /** Refuse a registration from a region outside the ones allowed for its endpoint. */
-    REFUSE_REGISTRATION(403);
+    REFUSE_REGISTRATION(403),
+    /** Refuse a request to a region-restricted route from outside its allowed regions (past their budget, if any). */
+    REFUSE_REGION(403);
 
     private final int status;
 

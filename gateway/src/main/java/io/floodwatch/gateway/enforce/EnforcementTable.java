@@ -26,7 +26,9 @@ import io.floodwatch.schema.target.TargetKeys;
  * {@code issuedAt} on the gateway's clock, however far behind traffic the detector ran. A request is refused if any command in force names its
  * account, its address or a network containing it (most specific first), or its route:
  * BLOCK refuses it; RESTRICT_REGISTRATION (on a registration route) refuses requests from regions outside the
- * allowed ones, and requests without a region; THROTTLE
+ * allowed ones, and requests without a region; RESTRICT_REGION (on any route) lets the allowed regions through and
+ * holds the others, and requests without a region, to the command's rate in all (one token bucket), or refuses them
+ * when it has none; THROTTLE
  * refuses what exceeds the command's rate, through one token bucket per command. Endpoint THROTTLEs apply
  * {@code rateShare} of their rate, so that N gateways behind a balancer together admit the rate the command names.
  *
@@ -119,8 +121,13 @@ public final class EnforcementTable {
             && (command.getRateLimitPerSecond() == null || !(command.getRateLimitPerSecond() > 0))) {
             throw new RejectedCommandException("THROTTLE without a positive rateLimitPerSecond");
         }
-        if (action == MitigationAction.RESTRICT_REGISTRATION && scope != MitigationScope.ENDPOINT) {
-            throw new RejectedCommandException("RESTRICT_REGISTRATION applies to an ENDPOINT, not a " + scope);
+        if ((action == MitigationAction.RESTRICT_REGISTRATION || action == MitigationAction.RESTRICT_REGION)
+            && scope != MitigationScope.ENDPOINT) {
+            throw new RejectedCommandException(action + " applies to an ENDPOINT, not a " + scope);
+        }
+        if (action == MitigationAction.RESTRICT_REGION && command.getRateLimitPerSecond() != null
+            && !(command.getRateLimitPerSecond() > 0)) {
+            throw new RejectedCommandException("RESTRICT_REGION with a rateLimitPerSecond that is not positive");
         }
         String key = key(scope, target, network);
         long now = clock.getAsLong();
@@ -184,9 +191,13 @@ public final class EnforcementTable {
         return network != null ? "net:" + network : TargetKeys.key(scope, target);
     }
 
-    /** The THROTTLE's bucket: the previous one when a refresh keeps the rate, so a refresh does not refill it. */
+    /**
+     * The bucket of a THROTTLE, or of a RESTRICT_REGION's budget for other regions: the previous one when a refresh
+     * keeps the rate, so a refresh does not refill it.
+     */
     private TokenBucket bucket(MitigationCommand command, MitigationScope scope, Entry previous, long now) {
-        if (command.getAction() != MitigationAction.THROTTLE) {
+        boolean budget = command.getAction() == MitigationAction.RESTRICT_REGION && command.getRateLimitPerSecond() != null;
+        if (command.getAction() != MitigationAction.THROTTLE && !budget) {
             return null;
         }
         if (previous != null && previous.bucket != null
@@ -279,6 +290,8 @@ public final class EnforcementTable {
             case BLOCK -> Decision.BLOCK;
             case THROTTLE -> entry.bucket.tryTake(now) ? Decision.ALLOW : Decision.THROTTLE;
             case RESTRICT_REGISTRATION -> entry.allows(request.region()) ? Decision.ALLOW : Decision.REFUSE_REGISTRATION;
+            case RESTRICT_REGION -> entry.allows(request.region()) || (entry.bucket != null && entry.bucket.tryTake(now))
+                ? Decision.ALLOW : Decision.REFUSE_REGION;
             default -> Decision.ALLOW;
         };
     }

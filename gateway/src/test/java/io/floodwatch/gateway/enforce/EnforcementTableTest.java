@@ -134,6 +134,52 @@ class EnforcementTableTest {
     }
 
     @Test
+    void shouldLetTheUsualRegionsThroughAndHoldTheOthersToTheBudgetWhenARouteIsRegionRestricted() throws Exception {
+        // Given login restricted to CN, with a budget of 2 requests/s for every other region together
+        MitigationCommand restriction = restrict("POST /api/v1/auth/login", List.of("CN"), LATER);
+        restriction.setAction(MitigationAction.RESTRICT_REGION);
+        restriction.setRateLimitPerSecond(2.0);
+        table.apply(restriction);
+
+        // When ten requests come from the home region and ten from abroad or without a region
+        int homeAllowed = 0;
+        int othersAllowed = 0;
+        for (int i = 0; i < 10; i++) {
+            homeAllowed += table.decide(new GatewayRequest("203.0.113." + i, "POST", "/api/v1/auth/login", null, "CN"))
+                == Decision.ALLOW ? 1 : 0;
+            Decision other = table.decide(new GatewayRequest("198.51.100." + i, "POST", "/api/v1/auth/login", null,
+                i % 2 == 0 ? "BR" : null));
+            othersAllowed += other == Decision.ALLOW ? 1 : 0;
+            assertTrue(other == Decision.ALLOW || other == Decision.REFUSE_REGION, other.toString());
+        }
+        Decision registration = table.decide(new GatewayRequest("198.51.100.1", "POST", "/api/v1/auth/register", null, "BR"));
+
+        // Then
+        assertEquals(10, homeAllowed);
+        assertEquals(2, othersAllowed, "one second of burst at 2/s");
+        assertEquals(Decision.ALLOW, registration, "other routes are untouched");
+    }
+
+    @Test
+    void shouldRefuseOtherRegionsAndRejectOtherScopesWhenARegionRestrictionHasNoBudget() throws Exception {
+        // Given
+        MitigationCommand restriction = restrict("POST /api/v1/auth/login", List.of("CN"), LATER);
+        restriction.setAction(MitigationAction.RESTRICT_REGION);
+        MitigationCommand onAnAddress = command(MitigationAction.RESTRICT_REGION, MitigationScope.SOURCE_IP, "203.0.113.7", LATER);
+
+        // When
+        table.apply(restriction);
+        Decision abroad = table.decide(new GatewayRequest("198.51.100.1", "POST", "/api/v1/auth/login", null, "BR"));
+        EnforcementTable.RejectedCommandException rejected = assertThrows(EnforcementTable.RejectedCommandException.class,
+            () -> table.apply(onAnAddress));
+
+        // Then
+        assertEquals(Decision.REFUSE_REGION, abroad);
+        assertEquals(403, abroad.status());
+        assertTrue(rejected.getMessage().contains("applies to an ENDPOINT"), rejected.getMessage());
+    }
+
+    @Test
     void shouldAdmitTheRateAndRefuseTheRestWhenASourceIsThrottled() throws Exception {
         // Given a throttle at 2 requests per second
         table.apply(command(MitigationAction.THROTTLE, MitigationScope.SOURCE_IP, "203.0.113.7", LATER));

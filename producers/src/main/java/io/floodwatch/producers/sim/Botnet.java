@@ -6,8 +6,9 @@ import java.util.SplittableRandom;
 import io.floodwatch.schema.RequestEvent;
 
 /**
- * An attacker: {@code sources} addresses spread over {@code prefixes} /24 prefixes in a few regions, scripted user
- * agents, each request shaped by a {@link Shape} (what is requested and how the service answers).
+ * An attacker: {@code sources} addresses spread over {@code prefixes} /24 prefixes in a few regions, user agents
+ * from a list (scripts by default), each request shaped by a {@link Shape} (what is requested and how the service
+ * answers). Its events may leave the region out, as a plain access log does.
  */
 final class Botnet extends PoissonActor {
 
@@ -25,14 +26,27 @@ final class Botnet extends PoissonActor {
     private final int prefixes;
     private final List<String> regions;
     private final Shape shape;
+    private final List<String> agents;
+    private final boolean regionKnown;
 
     Botnet(String name, long seed, long start, long end, RateProfile rate, int sources, int prefixes, List<String> regions,
            Shape shape) {
+        this(name, seed, start, end, rate, sources, prefixes, regions, shape, Internet.SCRIPTS, true);
+    }
+
+    /**
+     * @param agents the user agents its sources use, one per source
+     * @param regionKnown whether its events carry their region (the addresses always follow the regions' plans)
+     */
+    Botnet(String name, long seed, long start, long end, RateProfile rate, int sources, int prefixes, List<String> regions,
+           Shape shape, List<String> agents, boolean regionKnown) {
         super(name, true, seed, start, end, rate);
         this.sources = sources;
         this.prefixes = Math.max(1, Math.min(prefixes, sources));
         this.regions = regions;
         this.shape = shape;
+        this.agents = agents;
+        this.regionKnown = regionKnown;
     }
 
     @Override
@@ -42,8 +56,8 @@ final class Botnet extends PoissonActor {
         String region = regions.get(prefix % regions.size());
         String ip = Internet.addressInPrefix(region, 0x8000 + prefix, source / prefixes);
         Request request = shape.next(random);
-        String agent = Internet.SCRIPTS.get(Math.floorMod(source * 7, Internet.SCRIPTS.size()));
-        return request(timestamp, ip, request.method(), request.path(), request.status(), 5 + random.nextInt(60), region, agent)
-            .build();
+        String agent = agents.get(Math.floorMod(source * 7, agents.size()));
+        return request(timestamp, ip, request.method(), request.path(), request.status(), 5 + random.nextInt(60),
+            regionKnown ? region : null, agent).build();
     }
 }

@@ -16,6 +16,10 @@ public final class Scenarios {
     private static final String[] PROBE_WORDS = {"admin", "debug", "internal", "config", "backup", "v2", "graphql",
         "users", "export", "keys", "tokens", "actuator", "env", "swagger", "metrics", "upload"};
 
+    /** Bots in real logs pose as browsers as often as they admit to being scripts. */
+    private static final List<String> BOT_AGENTS = List.of(Internet.SCRIPTS.get(0), Internet.BROWSERS.get(0),
+        Internet.SCRIPTS.get(1), Internet.BROWSERS.get(4));
+
     private static final Map<String, BiFunction<ScenarioOptions, List<Actor>, String>> CATALOGUE = new LinkedHashMap<>();
 
     static {
@@ -80,6 +84,38 @@ public final class Scenarios {
             actors.add(botnet("registration-flood", o, RateProfile.constant(o.attackRate()), o.sources(), o.prefixes(),
                 o.attackRegions(), r -> new Botnet.Request("POST", "/api/v1/auth/register", failure(r, 0.7, 400, 429))));
             return "the app goes viral, a registration flood hits during the crowd, then recovers";
+        });
+        CATALOGUE.put("access-log-bots", (o, actors) -> {
+            long botsStart = o.start() + o.durationMs() / 10;
+            int bots = Math.max(50, o.sources() / 5);
+            actors.add(new Visitors("visitors", o.seed(), o.start(), o.end(), RateProfile.constant(o.attackRate() / 4),
+                HOME, HOME_MIX, 0.3));
+            actors.add(new Botnet("access-log-bots", o.seed(), botsStart, o.attackEnd(), RateProfile.constant(o.attackRate()),
+                bots, Math.max(o.prefixes() * 5, bots / 4), o.attackRegions(), r -> new Botnet.Request("GET",
+                    r.nextInt(3) == 0 ? "/" : "/search?q=" + Integer.toString(r.nextInt(1_000_000), 36), 200),
+                BOT_AGENTS, false));
+            return "a plain access log (no region, no account): a great many passers-by with a request or two each, and"
+                + " bots each sending a few requests per second from early on, before any baseline is learned";
+        });
+        CATALOGUE.put("foreign-stuffing", (o, actors) -> {
+            int sources = Math.max(o.sources(), 3000);
+            actors.add(botnet("foreign-stuffing", o, RateProfile.constant(sources / 30.0), sources, sources, o.attackRegions(),
+                r -> new Botnet.Request("POST", "/api/v1/auth/login", failure(r, 0.97, 401, 401))));
+            return "low-and-slow credential stuffing from regions outside the usual mix: thousands of addresses over as"
+                + " many /24s, each logging in about once every 30 s, nearly all answered 401";
+        });
+        CATALOGUE.put("carrier-nat-crowd", (o, actors) -> {
+            int addresses = Math.max(3, o.sources() / 1000);
+            double rate = o.attackRate() / 10;
+            List<String> pool = new ArrayList<>();
+            for (int i = 0; i < addresses; i++) {
+                pool.add(Internet.addressInPrefix(HOME.get(0), 0x4000 + i % 2, 10 + i));
+            }
+            actors.add(new CarrierNat("carrier-nat", o.seed(), o.attackStart(), o.attackEnd(),
+                RateProfile.ramp(o.attackStart(), o.attackDurationMs() / 8, rate / 10, rate), pool, HOME.get(0),
+                (int) Math.max(100, rate / addresses * 15)));
+            return "a flash crowd of a home-region mobile carrier's subscribers behind a handful of NAT addresses, each"
+                + " fronting hundreds of real users with their own accounts: tens of requests per second per address";
         });
     }
 
