@@ -14,6 +14,7 @@ import io.floodwatch.broker.EmbeddedKafkaBroker;
 import io.floodwatch.cli.CliException;
 import io.floodwatch.cli.DurationConverter;
 import io.floodwatch.cli.LogFile;
+import io.floodwatch.detector.app.Directories;
 import io.floodwatch.cli.SpeedOption;
 import io.floodwatch.producers.Pacer;
 import io.floodwatch.producers.sim.ScenarioOptions;
@@ -100,8 +101,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
         }
         Pacer pacer = speed.pacer();
-        Path work = Files.createTempDirectory("floodwatch-evaluate");
         Files.createDirectories(report);
+        // the broker's and the detectors' state, thrown away at the end: beside the reports, not in the OS's temp
+        // directory (which Kafka Streams warns against, and which a crashed run would litter)
+        Path work = Files.createTempDirectory(report.toAbsolutePath(), ".work-");
         out.printf("logs: %s%n", LogFile.under(report));
         List<Scores.Scenario> results = new ArrayList<>();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), 0)) {
@@ -118,6 +121,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                 results.add(EvaluationRun.run(name, TrafficSource.scenario(name, options), speed.pacer(), broker.bootstrapServers(),
                     work, settings, report.resolve(name + ".commands.jsonl")));
             }
+        } finally {
+            Directories.deleteRecursively(work);
         }
         EvaluationReport evaluation = new EvaluationReport(results);
         out.println();

@@ -110,6 +110,8 @@ public final class FloodwatchConfig extends AbstractConfig {
     private static final String RELATIVE_QUANTILE_DOC = "Quantile of per-source request counts in a window that stands for an ordinary source (the median resists a botnet of up to half the sources).";
     public static final String RELATIVE_THROTTLE_MULTIPLE_CONFIG = "rule.source.relative.throttle.multiple";
     public static final String RELATIVE_BLOCK_MULTIPLE_CONFIG = "rule.source.relative.block.multiple";
+    public static final String RELATIVE_BUDGET_MULTIPLE_CONFIG = "rule.source.relative.throttle.budget.multiple";
+    private static final String RELATIVE_BUDGET_MULTIPLE_DOC = "What an IP throttled by the relative rule may still send: this many times what the ordinary source of the window sent (at least one request per window), so that it is held to what people send, not to the limit it crossed.";
     private static final String RELATIVE_MULTIPLE_DOC = "A source sending, without an account, more than this many times what the ordinary source sends in the same window is acted on, from the first window (no baseline needed).";
     public static final String RELATIVE_THROTTLE_MIN_CONFIG = "rule.source.relative.throttle.min.per.second";
     public static final String RELATIVE_BLOCK_MIN_CONFIG = "rule.source.relative.block.min.per.second";
@@ -234,6 +236,7 @@ public final class FloodwatchConfig extends AbstractConfig {
         .define(RELATIVE_QUANTILE_CONFIG, Type.DOUBLE, 0.5, Range.between(0.0, 1.0), Importance.MEDIUM, RELATIVE_QUANTILE_DOC)
         .define(RELATIVE_THROTTLE_MULTIPLE_CONFIG, Type.DOUBLE, 5.0, Range.atLeast(1.0), Importance.HIGH, RELATIVE_MULTIPLE_DOC)
         .define(RELATIVE_BLOCK_MULTIPLE_CONFIG, Type.DOUBLE, 10.0, Range.atLeast(1.0), Importance.HIGH, RELATIVE_MULTIPLE_DOC)
+        .define(RELATIVE_BUDGET_MULTIPLE_CONFIG, Type.DOUBLE, 2.0, Range.atLeast(1.0), Importance.MEDIUM, RELATIVE_BUDGET_MULTIPLE_DOC)
         .define(RELATIVE_THROTTLE_MIN_CONFIG, Type.DOUBLE, 0.5, Range.atLeast(0.1), Importance.HIGH, RELATIVE_MIN_DOC)
         .define(RELATIVE_BLOCK_MIN_CONFIG, Type.DOUBLE, 1.0, Range.atLeast(0.1), Importance.HIGH, RELATIVE_MIN_DOC)
         .define(RELATIVE_MIN_SOURCES_CONFIG, Type.INT, 30, Range.atLeast(1), Importance.LOW, RELATIVE_MIN_SOURCES_DOC)

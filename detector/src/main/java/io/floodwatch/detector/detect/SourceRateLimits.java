@@ -53,6 +53,7 @@ public final class SourceRateLimits {
     private final double quantile;
     private final double relativeThrottleMultiple;
     private final double relativeBlockMultiple;
+    private final double relativeBudgetMultiple;
     private final double relativeThrottleMin;
     private final double relativeBlockMin;
     private final int relativeMinSources;
@@ -73,6 +74,7 @@ public final class SourceRateLimits {
         this.quantile = config.getDouble(FloodwatchConfig.RELATIVE_QUANTILE_CONFIG);
         this.relativeThrottleMultiple = config.getDouble(FloodwatchConfig.RELATIVE_THROTTLE_MULTIPLE_CONFIG);
         this.relativeBlockMultiple = config.getDouble(FloodwatchConfig.RELATIVE_BLOCK_MULTIPLE_CONFIG);
+        this.relativeBudgetMultiple = config.getDouble(FloodwatchConfig.RELATIVE_BUDGET_MULTIPLE_CONFIG);
         this.relativeThrottleMin = config.getDouble(FloodwatchConfig.RELATIVE_THROTTLE_MIN_CONFIG);
         this.relativeBlockMin = config.getDouble(FloodwatchConfig.RELATIVE_BLOCK_MIN_CONFIG);
         this.relativeMinSources = config.getInt(FloodwatchConfig.RELATIVE_MIN_SOURCES_CONFIG);
@@ -169,20 +171,30 @@ public final class SourceRateLimits {
         }
         boolean blocking = !shared && anonymous > blockCount;
         double limitCount = blocking ? blockCount : throttleCount;
+        // a throttled source may send what people send (a shared address: what the people behind it send)
+        double budgetCount = Math.max(1, relativeBudgetMultiple * typical);
+        if (shared) {
+            budgetCount = Math.max(budgetCount, sharedBudget(rate) * windowSeconds);
+        }
+        double budget = budgetCount / windowSeconds;
         Map<String, Double> evidence = new LinkedHashMap<>();
         evidence.put("requests", (double) rate.getRequests());
         evidence.put("anonymousRequests", (double) anonymous);
         evidence.put("typicalRequests", typical);
         evidence.put("populationSources", (double) rate.getPopulationSources());
         evidence.put("limitPerSecond", limitCount / windowSeconds);
+        if (!blocking) {
+            evidence.put("budgetPerSecond", budget);
+        }
         String times = typical > 0 ? String.format(Locale.ROOT, "%.0f times", anonymous / typical) : "far more than";
         String reason = String.format(Locale.ROOT, "source sent %d requests without an account over %.0f s, %s what the"
                 + " ordinary source sent (%.1f, the %.0f%% quantile of about %d sources), above its relative %s limit of %.1f/s%s",
             anonymous, windowSeconds, times, typical, quantile * 100, rate.getPopulationSources(),
-            blocking ? "block" : "throttle", limitCount / windowSeconds, shared ? sharedNote(rate) : "");
+            blocking ? "block" : "throttle", limitCount / windowSeconds, shared ? sharedNote(rate) : "")
+            + (blocking ? "" : String.format(Locale.ROOT, "; throttled to %.2f/s, %.0f times what the ordinary source sends",
+                budget, relativeBudgetMultiple));
         return Optional.of(Candidates.of(RELATIVE_RULE, blocking ? MitigationAction.BLOCK : MitigationAction.THROTTLE,
-            rate.getScope(), rate.getSource(), null, blocking ? null : limitCount / windowSeconds, detectedAt, ttlMs, reason,
-            evidence));
+            rate.getScope(), rate.getSource(), null, blocking ? null : budget, detectedAt, ttlMs, reason, evidence));
     }
 
     private MitigationCandidate sharedThrottle(String rule, SourceRate rate, long detectedAt, String reason,

@@ -124,9 +124,10 @@ class SourceRateLimitsTest {
         // When
         MitigationCandidate candidate = limits.evaluate(heavy, T0).orElseThrow();
 
-        // Then
+        // Then it is throttled to what people send, twice what the ordinary source sent: 2 requests over 10 s
         assertEquals(MitigationAction.THROTTLE, candidate.getAction());
-        assertEquals(0.5, candidate.getRateLimitPerSecond(), 1e-9);
+        assertEquals(0.2, candidate.getRateLimitPerSecond(), 1e-9);
+        assertEquals(0.5, candidate.getEvidence().get("limitPerSecond"), 1e-9, "the limit it crossed");
         assertTrue(limits.evaluate(atThrottle, T0).isEmpty(), "exactly at the limit is not over it");
     }
 
@@ -143,7 +144,8 @@ class SourceRateLimitsTest {
         // Then
         assertTrue(busy.isEmpty(), "90 is under 5 × 20: " + busy);
         assertEquals(MitigationAction.THROTTLE, over.getAction());
-        assertEquals(10.0, over.getRateLimitPerSecond(), 1e-9, "5 × 20 requests over 10 s");
+        assertEquals(10.0, over.getEvidence().get("limitPerSecond"), 1e-9, "5 × 20 requests over 10 s");
+        assertEquals(4.0, over.getRateLimitPerSecond(), 1e-9, "throttled to 2 × 20 requests over 10 s");
     }
 
     @Test
