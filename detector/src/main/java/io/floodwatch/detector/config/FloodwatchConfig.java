@@ -84,7 +84,7 @@ public final class FloodwatchConfig extends AbstractConfig {
     public static final String ROUTES_MAX_CONFIG = "routes.max";
     private static final String ROUTES_MAX_DOC = "Distinct routes tracked per task; further new routes are counted as '<METHOD> /{other}'.";
     public static final String SOURCES_WINDOW_SKETCH_SIZE_CONFIG = "sources.window.sketch.size";
-    private static final String SOURCES_WINDOW_SKETCH_SIZE_DOC = "Counters of the sketches a task keeps over a whole window (requests without an account per IP, requests per IP for profiling; power of two): exact up to three quarters of this many distinct IPs per partition and window, so the window's verdict does not depend on the order events arrive in; they grow with the IPs seen, to about 16 bytes per counter.";
+    private static final String SOURCES_WINDOW_SKETCH_SIZE_DOC = "Counters of the sketches a task keeps over a whole window (requests per IP for profiling) or a verdict step (requests without an account per IP; power of two): exact up to three quarters of this many distinct IPs per partition and window, so the verdicts do not depend on the order events arrive in; they grow with the IPs seen, to about 16 bytes per counter.";
     public static final String SOURCES_SKETCH_SIZE_CONFIG = "sources.sketch.size";
     private static final String SOURCES_SKETCH_SIZE_DOC = "Counters of each per-task heavy-hitter sketch of sources (power of two).";
     public static final String SOURCES_TICK_TOP_CONFIG = "sources.tick.top";
@@ -123,9 +123,11 @@ public final class FloodwatchConfig extends AbstractConfig {
     public static final String SHARED_PER_IDENTITY_CONFIG = "rule.source.shared.per.identity.per.second";
     private static final String SHARED_PER_IDENTITY_DOC = "Requests per second each identity behind a shared address is allowed before it is throttled.";
     public static final String SOURCES_POPULATION_LG_CONFIG = "sources.population.lg.entries";
-    private static final String SOURCES_POPULATION_LG_DOC = "log2 of the sources sampled per partition and window for the population quantile (a tuple sketch of about 2^(n+1) entries).";
+    private static final String SOURCES_POPULATION_LG_DOC = "log2 of the sources sampled per partition and verdict step for the population quantile (a tuple sketch of about 2^(n+1) entries).";
+    public static final String SOURCES_VERDICT_STEP_CONFIG = "sources.verdict.step.ms";
+    private static final String SOURCES_VERDICT_STEP_DOC = "How often, in event time, the per-source verdict (requests without an account against the population) is taken over the last window's length of traffic: a source far over the limit is acted on within about this step plus the settling time, not at the end of its window. Must divide the window size.";
     public static final String SOURCES_VERDICT_SETTLE_CONFIG = "sources.verdict.settle.ms";
-    private static final String SOURCES_VERDICT_SETTLE_DOC = "How far past a window's end a partition's event time goes before the window's per-source verdict (requests without an account against the population) is taken: room for events slightly out of order within a partition.";
+    private static final String SOURCES_VERDICT_SETTLE_DOC = "How far past a verdict's point a partition's event time goes before the per-source verdict (requests without an account against the population) is taken: room for events slightly out of order within a partition.";
     public static final String SOURCES_PROFILED_MAX_CONFIG = "sources.profiled.max";
     private static final String SOURCES_PROFILED_MAX_DOC = "Most heavy IPs per partition and window whose distinct accounts and agents are counted (two small HyperLogLogs each).";
 
@@ -243,6 +245,7 @@ public final class FloodwatchConfig extends AbstractConfig {
         .define(SHARED_MIN_IDENTITIES_CONFIG, Type.INT, 5, Range.atLeast(2), Importance.HIGH, SHARED_MIN_IDENTITIES_DOC)
         .define(SHARED_PER_IDENTITY_CONFIG, Type.DOUBLE, 2.0, Range.atLeast(0.1), Importance.MEDIUM, SHARED_PER_IDENTITY_DOC)
         .define(SOURCES_POPULATION_LG_CONFIG, Type.INT, 9, Range.between(4, 16), Importance.LOW, SOURCES_POPULATION_LG_DOC)
+        .define(SOURCES_VERDICT_STEP_CONFIG, Type.LONG, 2_500L, Range.atLeast(100), Importance.LOW, SOURCES_VERDICT_STEP_DOC)
         .define(SOURCES_VERDICT_SETTLE_CONFIG, Type.LONG, 2_000L, Range.between(0, 600_000), Importance.LOW, SOURCES_VERDICT_SETTLE_DOC)
         .define(SOURCES_PROFILED_MAX_CONFIG, Type.INT, 512, Range.between(0, 100_000), Importance.LOW, SOURCES_PROFILED_MAX_DOC)
         .define(BASELINE_ALPHA_CONFIG, Type.DOUBLE, 0.1, Range.between(0.001, 1.0), Importance.MEDIUM, BASELINE_ALPHA_DOC)
@@ -287,6 +290,10 @@ public final class FloodwatchConfig extends AbstractConfig {
         if (getDouble(PREFIX_BLOCK_RATE_CONFIG) < getDouble(PREFIX_THROTTLE_RATE_CONFIG)) {
             throw new ConfigException(PREFIX_BLOCK_RATE_CONFIG, getDouble(PREFIX_BLOCK_RATE_CONFIG),
                 "must be at least " + PREFIX_THROTTLE_RATE_CONFIG + " (" + getDouble(PREFIX_THROTTLE_RATE_CONFIG) + ")");
+        }
+        if (getLong(WINDOW_SIZE_CONFIG) % getLong(SOURCES_VERDICT_STEP_CONFIG) != 0) {
+            throw new ConfigException(SOURCES_VERDICT_STEP_CONFIG, getLong(SOURCES_VERDICT_STEP_CONFIG),
+                "must divide " + WINDOW_SIZE_CONFIG + " (" + getLong(WINDOW_SIZE_CONFIG) + ")");
         }
         if (getDouble(RELATIVE_BLOCK_MULTIPLE_CONFIG) < getDouble(RELATIVE_THROTTLE_MULTIPLE_CONFIG)) {
             throw new ConfigException(RELATIVE_BLOCK_MULTIPLE_CONFIG, getDouble(RELATIVE_BLOCK_MULTIPLE_CONFIG),

@@ -1,5 +1,6 @@
 package io.floodwatch.detector.rates;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -17,17 +18,18 @@ import io.floodwatch.schema.SourceTick;
 import io.floodwatch.schema.target.IpAddress;
 
 /**
- * The heaviest sources of one window since the last tick, by requests and by failures (4xx answers), and over the
- * whole window by requests without an account: source IPs and source prefixes, each in frequent-items sketches
- * (DataSketches' Misra-Gries variant) of {@code sketchSize} counters, so memory is fixed however many distinct
- * sources there are. Beside them, for the whole window, a {@link SourcePopulation} sample of what every source sends
- * and the {@link SourceIdentities} behind the heavy IPs, so that the limits downstream can be relative to the
- * population and scale with the people behind a shared address.
+ * The heaviest sources of one window since the last tick, by requests and by failures (4xx answers), and per step
+ * of the window (a slice of its event time) by requests without an account: source IPs and source prefixes, each in
+ * frequent-items sketches (DataSketches' Misra-Gries variant) of {@code sketchSize} counters, so memory is fixed
+ * however many distinct sources there are. Beside them, per slice, a {@link SourcePopulation} sample of what every
+ * source sends, and for the window the {@link SourceIdentities} behind the heavy IPs, so that the limits downstream
+ * can be relative to the population and scale with the people behind a shared address.
  *
- * <p>What is counted over the whole window is reported once, when the window is over ({@link #finalTo}): the IPs
- * heaviest by requests without an account, with their final counts, the people behind them and the population's
- * quantile. Being taken at a point of the partition's own event time, not at a tick, that verdict is the same whatever
- * the pace of the input and wherever its ticks were cut.
+ * <p>What the slices count is reported at every step ({@link #verdictTo}), over the last window's length of event
+ * time (the slices of this window so far and the rest of the one before): the IPs heaviest by requests without an
+ * account, with their counts over that span, the people behind them and the population's quantile. Being taken at
+ * points of the partition's own event time, from slices cut by event time, not at ticks, those verdicts are the same
+ * whatever the pace of the input and wherever its ticks were cut.
  *
  * <p>Error bound: with N requests (or N failures) in the tick, each reported count is a lower bound, at most
  * {@code 3.5 N / sketchSize} below the true count (the sketch's {@code getMaximumError()}); a source is reported
@@ -64,13 +66,18 @@ final class SourceHeavyHitters {
     private final LongsSketch failingPrefixes;
     private final LongsSketch windowIpv4;
     private final ItemsSketch<String> windowIpv6;
-    private final LongsSketch anonymousIpv4;
-    private final ItemsSketch<String> anonymousIpv6;
-    private final SourcePopulation population;
+    private final Slice[] slices;
+    private final long stepMs;
+    private final int windowSketchSize;
+    private final int populationLgEntries;
     private final SourceIdentities identities;
 
+    /**
+     * @param stepMs event time each slice of the window covers (the step of the verdicts)
+     * @param slices slices in the window
+     */
     SourceHeavyHitters(int sketchSize, int windowSketchSize, int top, SourcePrefixes prefixCodec, int populationLgEntries,
-                       int profiledMax) {
+                       int profiledMax, long stepMs, int slices) {
         this.top = top;
         this.prefixCodec = prefixCodec;
         this.ipv4 = new LongsSketch(sketchSize);
@@ -81,9 +88,10 @@ final class SourceHeavyHitters {
         this.failingPrefixes = new LongsSketch(sketchSize);
         this.windowIpv4 = new LongsSketch(windowSketchSize);
         this.windowIpv6 = new ItemsSketch<>(windowSketchSize);
-        this.anonymousIpv4 = new LongsSketch(windowSketchSize);
-        this.anonymousIpv6 = new ItemsSketch<>(windowSketchSize);
-        this.population = new SourcePopulation(populationLgEntries);
+        this.slices = new Slice[slices];
+        this.stepMs = stepMs;
+        this.windowSketchSize = windowSketchSize;
+        this.populationLgEntries = populationLgEntries;
         this.identities = new SourceIdentities(profiledMax);
     }
 
@@ -101,13 +109,14 @@ final class SourceHeavyHitters {
         ipv4.update(address);
         windowIpv4.update(address);
         prefixes.update(prefix);
-        population.add(sourceHash);
+        Slice slice = slice(windowMs);
+        slice.population.add(sourceHash);
         if (failed) {
             failingIpv4.update(address);
             failingPrefixes.update(prefix);
         }
         if (anonymous) {
-            anonymousIpv4.update(address);
+            slice.anonymousIpv4.update(address);
         }
         if ((account != null || humanAgent != null) && windowIpv4.getEstimate(address) >= profileAfter(windowMs)) {
             identities.addIpv4(address, account, humanAgent);
@@ -120,13 +129,14 @@ final class SourceHeavyHitters {
         ipv6.update(canonicalText);
         windowIpv6.update(canonicalText);
         prefixes.update(prefix);
-        population.add(sourceHash);
+        Slice slice = slice(windowMs);
+        slice.population.add(sourceHash);
         if (failed) {
             failingIpv6.update(canonicalText);
             failingPrefixes.update(prefix);
         }
         if (anonymous) {
-            anonymousIpv6.update(canonicalText);
+            slice.anonymousIpv6.update(canonicalText);
         }
         if ((account != null || humanAgent != null) && windowIpv6.getEstimate(canonicalText) >= profileAfter(windowMs)) {
             identities.addIpv6(canonicalText, account, humanAgent);
@@ -166,30 +176,72 @@ final class SourceHeavyHitters {
     }
 
     /**
-     * Appends the window's verdict to {@code out}, once the window is over: the {@code top} IPs heaviest by requests
-     * without an account over the whole window, from {@code floor} on, each with that final count (a lower bound), the
-     * identities behind it, and the population's {@code quantile} and size. These summaries count no requests of
-     * their own (the ticks did), so they only add what the window as a whole says.
+     * Appends the verdict on a span of event time ending in this window to {@code out}: the span is this window's
+     * first {@code slicesHere} slices and, if {@code previous} (the window before) is given, that window's slices from
+     * {@code slicesHere} on, so that every verdict covers a window's length of traffic whenever it is taken. Reported
+     * are the {@code top} IPs heaviest by requests without an account over the span, from {@code floor} on, each with
+     * that count (a lower bound, exact while the span has fewer distinct IPs than three quarters of the sketch size),
+     * the identities behind it, and the span population's {@code quantile} and size. These summaries count no
+     * requests of their own (the ticks did), so they only add what the span as a whole says.
      */
-    void finalTo(long windowStart, List<SourceTick> out, long floor, double quantile) {
-        LongsSketch.Row[] rows4 = anonymousIpv4.getFrequentItems(floor, ErrorType.NO_FALSE_NEGATIVES);
-        ItemsSketch.Row<String>[] rows6 = anonymousIpv6.getFrequentItems(floor, ErrorType.NO_FALSE_NEGATIVES);
+    void verdictTo(long windowStart, int slicesHere, SourceHeavyHitters previous, List<SourceTick> out, long floor,
+                   double quantile) {
+        LongsSketch spanIpv4 = new LongsSketch(windowSketchSize);
+        ItemsSketch<String> spanIpv6 = new ItemsSketch<>(windowSketchSize);
+        List<SourcePopulation> populations = new ArrayList<>();
+        if (previous != null) {
+            previous.collect(slicesHere, previous.slices.length, spanIpv4, spanIpv6, populations);
+        }
+        collect(0, slicesHere, spanIpv4, spanIpv6, populations);
+        if (populations.isEmpty()) {
+            return;
+        }
+        LongsSketch.Row[] rows4 = spanIpv4.getFrequentItems(floor, ErrorType.NO_FALSE_NEGATIVES);
+        ItemsSketch.Row<String>[] rows6 = spanIpv6.getFrequentItems(floor, ErrorType.NO_FALSE_NEGATIVES);
         if (rows4.length == 0 && rows6.length == 0) {
             return;
         }
-        double typical = population.quantile(quantile);
-        long sources = population.sources();
+        SourcePopulation.Counts counts = SourcePopulation.union(populations);
+        double typical = counts.quantile(quantile);
+        long sources = counts.sources();
         Arrays.sort(rows4, Comparator.comparingLong(r -> -r.getLowerBound()));
         for (int i = 0; i < Math.min(top, rows4.length) && rows4[i].getLowerBound() >= floor; i++) {
             long address = rows4[i].getItem();
-            out.add(ipTick(IpAddress.ipv4Text(address), windowStart, 0, 0, rows4[i].getLowerBound(),
-                identities.ofIpv4(address), typical, sources));
+            long behind = Math.max(identities.ofIpv4(address), previous == null ? 0 : previous.identities.ofIpv4(address));
+            out.add(ipTick(IpAddress.ipv4Text(address), windowStart, 0, 0, rows4[i].getLowerBound(), behind, typical, sources));
         }
         Arrays.sort(rows6, Comparator.comparingLong(r -> -r.getLowerBound()));
         for (int i = 0; i < Math.min(top, rows6.length) && rows6[i].getLowerBound() >= floor; i++) {
             String address = rows6[i].getItem();
-            out.add(ipTick(address, windowStart, 0, 0, rows6[i].getLowerBound(), identities.ofIpv6(address), typical, sources));
+            long behind = Math.max(identities.ofIpv6(address), previous == null ? 0 : previous.identities.ofIpv6(address));
+            out.add(ipTick(address, windowStart, 0, 0, rows6[i].getLowerBound(), behind, typical, sources));
         }
+    }
+
+    private void collect(int from, int to, LongsSketch ipv4Out, ItemsSketch<String> ipv6Out, List<SourcePopulation> populations) {
+        for (int i = from; i < to; i++) {
+            Slice slice = slices[i];
+            if (slice != null) {
+                ipv4Out.merge(slice.anonymousIpv4);
+                ipv6Out.merge(slice.anonymousIpv6);
+                populations.add(slice.population);
+            }
+        }
+    }
+
+    private Slice slice(long windowMs) {
+        int index = (int) Math.min(slices.length - 1, Math.max(0, windowMs / stepMs));
+        Slice slice = slices[index];
+        if (slice == null) {
+            slice = new Slice(new LongsSketch(windowSketchSize), new ItemsSketch<>(windowSketchSize),
+                new SourcePopulation(populationLgEntries));
+            slices[index] = slice;
+        }
+        return slice;
+    }
+
+    /** What one step of the window counts for the verdicts: requests without an account per IP, and the population. */
+    private record Slice(LongsSketch anonymousIpv4, ItemsSketch<String> anonymousIpv6, SourcePopulation population) {
     }
 
     private static long profileAfter(long windowMs) {

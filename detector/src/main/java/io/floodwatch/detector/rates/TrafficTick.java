@@ -28,11 +28,20 @@ public final class TrafficTick {
      *
      * @param endpoints per route and window
      * @param sources per heavy IP or prefix and window
-     * @param verdicts the verdicts of the windows judged since the last drain ({@link #closeWindowsUpTo})
+     * @param verdicts the verdicts taken since the last drain ({@link #closeWindowsUpTo})
      * @param maxTimestamp the latest event time drained
      */
-    public record Summaries(List<EndpointTick> endpoints, List<SourceTick> sources, List<SourceTick> verdicts,
+    public record Summaries(List<EndpointTick> endpoints, List<SourceTick> sources, List<Verdict> verdicts,
                             long maxTimestamp) {
+    }
+
+    /**
+     * One source's verdict over the last window's length of event time.
+     *
+     * @param at the event time it was taken at, which it is stamped with: its point plus the settling time
+     * @param source the source's requests without an account over the span, with the span's population
+     */
+    public record Verdict(long at, SourceTick source) {
     }
 
     /**
@@ -54,8 +63,10 @@ public final class TrafficTick {
      * @param populationLgEntries log2 of the sources sampled per window for that quantile
      * @param profiledMax most heavy IPs whose identities are profiled per window
      * @param sharedMinIdentities identities from which an IP is shared (its prefix is judged without it)
-     * @param settleMs how far past a window's end the partition's event time goes before the window's verdict is
-     *                 taken (room for events slightly out of order)
+     * @param settleMs how far past a verdict's point the partition's event time goes before the verdict is taken
+     *                 (room for events slightly out of order)
+     * @param verdictStepMs how often, in event time, a verdict is taken over the last window's length of traffic
+     *                      (divides the window size)
      * @param windowSketchSize counters of the sketches kept over a whole window (exact up to three quarters of this
      *                         many distinct IPs, so that the verdict does not depend on the order of the events)
      */
@@ -63,7 +74,7 @@ public final class TrafficTick {
                            int ipv6PrefixLength, double ipFloorPerSecond, double prefixFloorPerSecond,
                            double failureFloorPerSecond, double anonymousFloorPerSecond, double populationQuantile,
                            int populationLgEntries, int profiledMax, int sharedMinIdentities, long settleMs,
-                           int windowSketchSize) {
+                           long verdictStepMs, int windowSketchSize) {
     }
 
     /** Fewest requests without an account in a window for an IP to be reported for them, whatever the rate. */
@@ -77,7 +88,9 @@ public final class TrafficTick {
     private final Map<Long, Window> windows = new HashMap<>();
     private Window last;
     private long maxTimestamp = Long.MIN_VALUE;
-    private final List<SourceTick> verdicts = new ArrayList<>();
+    private final List<Verdict> verdicts = new ArrayList<>();
+    private final long stepMs;
+    private final int steps;
     private long nextVerdictAt = Long.MAX_VALUE;
 
     /**
@@ -88,6 +101,8 @@ public final class TrafficTick {
         this.settings = settings;
         this.floors = settings;
         this.windowSizeMs = settings.windowSizeMs();
+        this.stepMs = settings.verdictStepMs();
+        this.steps = (int) (windowSizeMs / stepMs);
         this.prefixCodec = new SourcePrefixes(settings.ipv4PrefixLength(), settings.ipv6PrefixLength());
         this.memory = memory;
     }
@@ -154,10 +169,11 @@ public final class TrafficTick {
     }
 
     /**
-     * Takes the verdict of every window whose end is {@code settleMs} or more behind {@code watermark}, the task's
-     * progress over all its inputs (its own partition and every task that feeds it): by then every event of the window
-     * that was on time in its own input has been added, whatever the pace and however the inputs interleaved. Each
-     * window's verdict is taken once and drained with the next tick.
+     * Takes every verdict whose point is {@code settleMs} or more behind {@code watermark}, the task's progress over
+     * all its inputs (its own partition and every task that feeds it): by then every event before the point that was
+     * on time in its own input has been added, whatever the pace and however the inputs interleaved. A verdict's
+     * points are every step of a window's event time, each over the window's length of traffic before it; each is
+     * taken once, in order, and drained with the next tick.
      *
      * @return whether a verdict waits to be drained
      */
@@ -166,29 +182,34 @@ public final class TrafficTick {
             return !verdicts.isEmpty();
         }
         long next = Long.MAX_VALUE;
-        for (Window window : windows.values()) {
-            if (window.judged) {
-                continue;
+        List<Window> ordered = new ArrayList<>(windows.values());
+        ordered.sort(java.util.Comparator.comparingLong(w -> w.start));
+        for (Window window : ordered) {
+            while (window.judgedSteps < steps && pointAt(window, window.judgedSteps + 1) + settings.settleMs() <= watermark) {
+                judge(window, window.judgedSteps + 1);
             }
-            long due = window.start + windowSizeMs + settings.settleMs();
-            if (due <= watermark) {
-                judge(window);
-            } else {
-                next = Math.min(next, due);
+            if (window.judgedSteps < steps) {
+                next = Math.min(next, pointAt(window, window.judgedSteps + 1) + settings.settleMs());
             }
         }
         nextVerdictAt = next;
         return !verdicts.isEmpty();
     }
 
-    /** When a window's verdict is taken: its end plus the settling time, the event time the verdict is stamped with. */
-    public long verdictAt(long windowStart) {
-        return windowStart + windowSizeMs + settings.settleMs();
+    private long pointAt(Window window, int step) {
+        return window.start + step * stepMs;
     }
 
-    private void judge(Window window) {
-        window.sources.finalTo(window.start, verdicts, anonymousFloor(), floors.populationQuantile());
-        window.judged = true;
+    private void judge(Window window, int step) {
+        List<SourceTick> judged = new ArrayList<>();
+        Window previous = step < steps ? windows.get(window.start - windowSizeMs) : null;
+        window.sources.verdictTo(window.start, step, previous == null ? null : previous.sources, judged, anonymousFloor(),
+            floors.populationQuantile());
+        long at = pointAt(window, step) + settings.settleMs();
+        for (SourceTick source : judged) {
+            verdicts.add(new Verdict(at, source));
+        }
+        window.judgedSteps = step;
     }
 
     private long anonymousFloor() {
@@ -236,8 +257,8 @@ public final class TrafficTick {
                 window.active = false;
             }
             if (window.start < oldestWindowKept) {
-                if (!window.judged) {
-                    judge(window);
+                while (window.judgedSteps < steps) {
+                    judge(window, window.judgedSteps + 1);
                 }
                 windows.remove(window.start);
                 if (window == last) {
@@ -268,9 +289,9 @@ public final class TrafficTick {
         Window window = windows.get(start);
         if (window == null) {
             window = new Window(start, new SourceHeavyHitters(settings.sketchSize(), settings.windowSketchSize(),
-                settings.topSources(), prefixCodec, settings.populationLgEntries(), settings.profiledMax()));
+                settings.topSources(), prefixCodec, settings.populationLgEntries(), settings.profiledMax(), stepMs, steps));
             windows.put(start, window);
-            nextVerdictAt = Math.min(nextVerdictAt, start + windowSizeMs + settings.settleMs());
+            nextVerdictAt = Math.min(nextVerdictAt, start + stepMs + settings.settleMs());
         }
         return window;
     }
@@ -281,7 +302,7 @@ public final class TrafficTick {
         final Map<String, EndpointTickAccumulator> endpoints = new HashMap<>();
         final SourceHeavyHitters sources;
         boolean active;
-        boolean judged;
+        int judgedSteps;
         long firstTimestamp = Long.MAX_VALUE;
         long lastTimestamp = Long.MIN_VALUE;
 

@@ -288,9 +288,9 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
                 timestampIn(source.getWindowStart(), summaries.maxTimestamp())));
         }
         // stamped with the event time they were taken at, which no progress sent so far has passed
-        for (SourceTick verdict : summaries.verdicts()) {
-            context.forward(new Record<>(TargetKeys.key(verdict.getScope(), verdict.getSource()), verdict,
-                tick.verdictAt(verdict.getWindowStart())));
+        for (TrafficTick.Verdict verdict : summaries.verdicts()) {
+            SourceTick source = verdict.source();
+            context.forward(new Record<>(TargetKeys.key(source.getScope(), source.getSource()), source, verdict.at()));
         }
         forwardProgress(progressTimestamp());
     }
@@ -329,6 +329,7 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
             config.getInt(FloodwatchConfig.SOURCES_POPULATION_LG_CONFIG), config.getInt(FloodwatchConfig.SOURCES_PROFILED_MAX_CONFIG),
             config.getInt(FloodwatchConfig.SHARED_MIN_IDENTITIES_CONFIG),
             config.getLong(FloodwatchConfig.SOURCES_VERDICT_SETTLE_CONFIG),
+            config.getLong(FloodwatchConfig.SOURCES_VERDICT_STEP_CONFIG),
             config.getInt(FloodwatchConfig.SOURCES_WINDOW_SKETCH_SIZE_CONFIG));
     }
 

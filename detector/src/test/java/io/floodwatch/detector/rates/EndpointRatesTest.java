@@ -139,7 +139,7 @@ class EndpointRatesTest {
 
     private static TrafficTick newTick(int sketchSize, int top, double ipFloor, double prefixFloor, double failureFloor) {
         return new TrafficTick(new TrafficTick.Settings(WINDOW_MS, 64, sketchSize, top, 24, 64, ipFloor, prefixFloor, failureFloor,
-            ipFloor, 0.5, 9, 512, 5, 2_000, 4096),
+            ipFloor, 0.5, 9, 512, 5, 2_000, 2_500, 4096),
             new SourceMemory(DAY_MS, 10_000, 0.01));
     }
 }

@@ -25,6 +25,7 @@ class TrafficTickTest {
     private static final long WINDOW_MS = 10_000L;
     private static final long DAY_MS = 86_400_000L;
     private static final long SETTLE_MS = 2_000L;
+    private static final long STEP_MS = 2_500L;
 
     private final TrafficTick tick = newTick(64, 256, 0, 0, 0);
     private final Route users = new Route("GET /api/v1/users/{id}");
@@ -251,9 +252,9 @@ class TrafficTickTest {
     }
 
     @Test
-    void shouldReportABotWithWhatTheOrdinarySourceSendsWhenManySourcesSendARequestEach() {
-        // Given 200 passers-by with one request each, and a bot with 40 requests, none with an account; the volume
-        // floors are far above the bot (100/s), the floor for requests without an account is 0.5/s
+    void shouldReportABotAtEveryStepWithWhatTheOrdinarySourceSendsWhenManySourcesSendARequestEach() {
+        // Given 200 passers-by with one request each, and a bot with 40 requests, none with an account, over one
+        // window; the volume floors are far above the bot (100/s), the floor for requests without an account is 0.5/s
         TrafficTick cold = newTick(256, 256, 100, 1000, 1000, 0.5);
         for (int i = 0; i < 200; i++) {
             cold.add(event("198.51." + i + ".1", 200, null), users, T0 + i * 50L);
@@ -262,35 +263,63 @@ class TrafficTickTest {
             cold.add(event("203.0.113.7", 200, null), users, T0 + i * 250L);
         }
 
-        // When the partition's events have gone past the window's end and the settling time
-        boolean early = cold.closeWindowsUpTo(T0 + WINDOW_MS + SETTLE_MS - 1);
+        // When the partition's events have gone past the first step and the settling time, then past the window's end
+        boolean early = cold.closeWindowsUpTo(T0 + STEP_MS + SETTLE_MS - 1);
         boolean verdict = cold.closeWindowsUpTo(T0 + WINDOW_MS + SETTLE_MS);
         TrafficTick.Summaries summaries = cold.drain(T0);
-        List<SourceTick> sources = summaries.verdicts();
+        List<TrafficTick.Verdict> verdicts = summaries.verdicts();
 
-        // Then only the bot is reported, with the population it stands out of, and no requests of its own (the ticks
-        // count those)
-        assertFalse(early, "no verdict before the window's end and the settling time");
+        // Then only the bot is reported, once per step, with what it sent so far and the population it stands out of,
+        // stamped with the step's end plus the settling time, and no requests of its own (the ticks count those)
+        assertFalse(early, "no verdict before the first step and the settling time");
         assertTrue(verdict);
         assertEquals(List.of(), summaries.sources(), "the ticks report nobody: the floors are far above every source");
-        assertEquals(1, sources.size(), sources.toString());
-        SourceTick bot = sources.get(0);
-        assertEquals("203.0.113.7", bot.getSource());
-        assertEquals(40, bot.getAnonymous());
-        assertEquals(1.0, bot.getPopulationCount(), 1e-9, "the median source sent one request");
-        assertEquals(201, bot.getPopulationSources(), "201 sources, all sampled");
-        assertEquals(0, bot.getRequests());
+        assertEquals(4, verdicts.size(), verdicts.toString());
+        for (int step = 1; step <= 4; step++) {
+            TrafficTick.Verdict taken = verdicts.get(step - 1);
+            SourceTick bot = taken.source();
+            assertEquals("203.0.113.7", bot.getSource());
+            assertEquals(T0 + step * STEP_MS + SETTLE_MS, taken.at());
+            assertEquals(10L * step, bot.getAnonymous());
+            assertEquals(1.0, bot.getPopulationCount(), 1e-9, "the median source sent one request");
+            assertEquals(50L * step + 1, bot.getPopulationSources(), "the passers-by so far and the bot, all sampled");
+            assertEquals(0, bot.getRequests());
+        }
     }
 
     @Test
-    void shouldTakeTheSameVerdictWhateverTheTicksWhenAWindowIsCutLiveOrReadAsABacklog() {
+    void shouldJudgeTheLastWindowsLengthOfTrafficWhenAStepCrossesIntoTheNextWindow() {
+        // Given a bot sending 2 requests/s without an account from 7.5 s into one window to 2.5 s into the next, among
+        // a passer-by every 100 ms
+        TrafficTick cold = newTick(256, 256, 100, 1000, 1000, 0.5);
+        for (int ms = 0; ms < 2 * WINDOW_MS; ms += 100) {
+            cold.add(event("198.51." + (ms / 100 % 250) + "." + (ms / 25_000 + 1), 200, null), users, T0 + ms);
+        }
+        for (long ms = 7_500; ms < WINDOW_MS + STEP_MS; ms += 500) {
+            cold.add(event("203.0.113.7", 200, null), users, T0 + ms);
+        }
+
+        // When the partition's events have gone past the first step of the second window and the settling time
+        cold.closeWindowsUpTo(T0 + WINDOW_MS + STEP_MS + SETTLE_MS);
+        List<TrafficTick.Verdict> verdicts = cold.drain(T0 - WINDOW_MS).verdicts();
+
+        // Then the last verdict counts all ten of the bot's requests, five from each window, under the second window
+        TrafficTick.Verdict last = verdicts.get(verdicts.size() - 1);
+        assertEquals(T0 + WINDOW_MS + STEP_MS + SETTLE_MS, last.at());
+        assertEquals(T0 + WINDOW_MS, last.source().getWindowStart());
+        assertEquals(10, last.source().getAnonymous());
+        assertEquals(101, last.source().getPopulationSources(), "a window's length of passers-by, and the bot");
+    }
+
+    @Test
+    void shouldTakeTheSameVerdictsWhateverTheTicksWhenAWindowIsCutLiveOrReadAsABacklog() {
         // Given a bot sending 2 requests/s without an account among passers-by with a request each, read once by a
         // live detector that drains every 200 ms and once by one catching up that drains once per window; the floor
         // for requests without an account is 0.5/s over the 10 s window, 5 requests
         TrafficTick live = newTick(256, 256, 100, 1000, 1000, 0.5);
         TrafficTick backlog = newTick(256, 256, 100, 1000, 1000, 0.5);
-        List<SourceTick> liveVerdicts = new java.util.ArrayList<>();
-        List<SourceTick> backlogVerdicts = new java.util.ArrayList<>();
+        List<TrafficTick.Verdict> liveVerdicts = new java.util.ArrayList<>();
+        List<TrafficTick.Verdict> backlogVerdicts = new java.util.ArrayList<>();
 
         // When both read the same window, then an event 2 s after it
         for (int ms = 0; ms <= WINDOW_MS + SETTLE_MS; ms += 100) {
@@ -310,12 +339,13 @@ class TrafficTickTest {
         backlog.closeWindowsUpTo(T0 + WINDOW_MS + SETTLE_MS);
         backlogVerdicts.addAll(backlog.drain(T0 - WINDOW_MS).verdicts());
 
-        // Then each takes one verdict on the window, and the same one: the bot's 20 requests against the passers-by
+        // Then each takes one verdict per step of the window, and the same ones: the bot's 5, 10, 15 and 20 requests
+        // against the passers-by
         assertEquals(backlogVerdicts, liveVerdicts);
-        assertEquals(1, liveVerdicts.size(), liveVerdicts.toString());
-        assertEquals("203.0.113.7", liveVerdicts.get(0).getSource());
-        assertEquals(20, liveVerdicts.get(0).getAnonymous());
-        assertEquals(1.0, liveVerdicts.get(0).getPopulationCount(), 1e-9);
+        assertEquals(4, liveVerdicts.size(), liveVerdicts.toString());
+        assertEquals(List.of(5L, 10L, 15L, 20L), liveVerdicts.stream().map(v -> v.source().getAnonymous()).toList());
+        assertEquals("203.0.113.7", liveVerdicts.get(3).source().getSource());
+        assertEquals(1.0, liveVerdicts.get(3).source().getPopulationCount(), 1e-9);
     }
 
     @Test
@@ -388,7 +418,7 @@ class TrafficTickTest {
     private static TrafficTick newTick(int sketchSize, int top, double ipFloor, double prefixFloor, double failureFloor,
                                        double anonymousFloor) {
         return new TrafficTick(new TrafficTick.Settings(WINDOW_MS, 64, sketchSize, top, 24, 64, ipFloor, prefixFloor, failureFloor,
-            anonymousFloor, 0.5, 9, 512, 5, SETTLE_MS, 4096),
+            anonymousFloor, 0.5, 9, 512, 5, SETTLE_MS, STEP_MS, 4096),
             new SourceMemory(DAY_MS, 10_000, 0.01));
     }
 }
