@@ -75,11 +75,7 @@ public final class RequestPublisher implements AutoCloseable {
      * @throws IllegalStateException if any event published so far was not acknowledged
      */
     public void flush() {
-        producer.flush();
-        while (!again.isEmpty()) {
-            sendAgain();
-            producer.flush();
-        }
+        flushAndSendAgain();
         checkDelivered();
     }
 
@@ -96,15 +92,20 @@ public final class RequestPublisher implements AutoCloseable {
     @Override
     public void close() {
         try {
-            producer.flush();
-            while (!again.isEmpty()) {
-                sendAgain();
-                producer.flush();
-            }
+            flushAndSendAgain();
         } finally {
             producer.close();
         }
         checkDelivered();
+    }
+
+    /** Waits for every acknowledgement, sending again (and waiting again) while some failed worth another try. */
+    private void flushAndSendAgain() {
+        producer.flush();
+        while (!again.isEmpty()) {
+            sendAgain();
+            producer.flush();
+        }
     }
 
     private void send(Attempt attempt) {

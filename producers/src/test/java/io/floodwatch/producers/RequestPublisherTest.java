@@ -44,13 +44,9 @@ class RequestPublisherTest {
     @Test
     void shouldSendAgainWhenTheBrokerFailsASendWithAnErrorWorthAnotherTry() {
         // Given a producer whose second send expires on a starved broker
-        MockProducer<String, RequestEvent> producer = new MockProducer<>(false, null, new StringSerializer(),
-            AvroSerde.of(RequestEvent.class));
-        RequestPublisher publisher = new RequestPublisher(producer, "requests");
-        publisher.publish(event("203.0.113.7"));
-        publisher.publish(event("203.0.113.8"));
-        producer.completeNext();
-        producer.errorNext(new TimeoutException("Expiring 1 record(s) for requests-0: 120000 ms has passed"));
+        MockProducer<String, RequestEvent> producer = manualProducer();
+        RequestPublisher publisher = publishTwoAndFailTheSecond(producer,
+            new TimeoutException("Expiring 1 record(s) for requests-0: 120000 ms has passed"));
 
         // When
         publisher.flush();
@@ -64,13 +60,9 @@ class RequestPublisherTest {
     @Test
     void shouldFailWithTheLossWhenTheBrokerRefusesAnEventForGood() {
         // Given a producer that refuses the second event as too large, an error no retry can mend
-        MockProducer<String, RequestEvent> producer = new MockProducer<>(false, null, new StringSerializer(),
-            AvroSerde.of(RequestEvent.class));
-        RequestPublisher publisher = new RequestPublisher(producer, "requests");
-        publisher.publish(event("203.0.113.7"));
-        publisher.publish(event("203.0.113.8"));
-        producer.completeNext();
-        producer.errorNext(new RecordTooLargeException("The message is 2000000 bytes"));
+        MockProducer<String, RequestEvent> producer = manualProducer();
+        RequestPublisher publisher = publishTwoAndFailTheSecond(producer,
+            new RecordTooLargeException("The message is 2000000 bytes"));
 
         // When
         IllegalStateException lost = assertThrows(IllegalStateException.class, publisher::flush);
@@ -109,5 +101,21 @@ class RequestPublisherTest {
     private static RequestEvent event(String source) {
         return RequestEvent.newBuilder().setTimestamp(1_737_936_000_123L).setSourceIp(source)
             .setMethod("GET").setPath("/").setStatus(200).build();
+    }
+
+    /** A producer whose sends complete only when the test says so. */
+    private static MockProducer<String, RequestEvent> manualProducer() {
+        return new MockProducer<>(false, null, new StringSerializer(), AvroSerde.of(RequestEvent.class));
+    }
+
+    /** Publishes two events through {@code producer}, acknowledges the first and fails the second with {@code error}. */
+    private static RequestPublisher publishTwoAndFailTheSecond(MockProducer<String, RequestEvent> producer,
+                                                               RuntimeException error) {
+        RequestPublisher publisher = new RequestPublisher(producer, "requests");
+        publisher.publish(event("203.0.113.7"));
+        publisher.publish(event("203.0.113.8"));
+        producer.completeNext();
+        producer.errorNext(error);
+        return publisher;
     }
 }

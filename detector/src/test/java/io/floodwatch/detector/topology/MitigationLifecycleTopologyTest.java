@@ -78,6 +78,25 @@ class MitigationLifecycleTopologyTest {
     }
 
     @Test
+    void shouldLiftFirstThenBlockWhenTheSourceAttacksAgainAfterItsQuietPeriod() {
+        // Given a source throttled for 20 s of attack
+        driver.send(attack(T0, 20));
+        MitigationCommand throttle = DetectionTopologyTest.forKey(driver.commands(), ATTACKER).get(0);
+
+        // When it comes back a minute later, with nothing in between to move the event time on
+        driver.send(attack(T0 + 80_000, 20));
+
+        // Then the THROTTLE is lifted at the end of its quiet period, before the second offence is answered with a
+        // BLOCK: a backlog and live traffic give the same commands, in the same order
+        List<MitigationCommand> after = DetectionTopologyTest.forKey(driver.commands(), ATTACKER);
+        assertEquals(List.of(MitigationAction.LIFT, MitigationAction.BLOCK), after.stream().map(MitigationCommand::getAction).toList(),
+            after.toString());
+        assertTrue(after.get(0).getReason().contains(throttle.getCommandId()));
+        assertTrue(after.get(0).getDetectedAt() < T0 + 80_000, "lifted when its quiet period ended: " + after.get(0));
+        assertTrue(after.get(1).getDetectedAt() >= T0 + 80_000, "blocked for the second attack: " + after.get(1));
+    }
+
+    @Test
     void shouldRefreshBeforeExpiryWhenTheAttackOutlivesHalfTheCommandLifetime() {
         // Given
         driver.close();
