@@ -68,7 +68,7 @@ final class SourceHeavyHitters {
     private final ItemsSketch<String> windowIpv6;
     private final Slice[] slices;
     private final long stepMs;
-    private final int windowSketchSize;
+    private final int sliceSketchSize;
     private final int populationLgEntries;
     private final SourceIdentities identities;
 
@@ -90,7 +90,8 @@ final class SourceHeavyHitters {
         this.windowIpv6 = new ItemsSketch<>(windowSketchSize);
         this.slices = new Slice[slices];
         this.stepMs = stepMs;
-        this.windowSketchSize = windowSketchSize;
+        // the slices of a window share its sketch size, so memory stays what one window-long sketch would take
+        this.sliceSketchSize = Math.max(64, Integer.highestOneBit(windowSketchSize / slices));
         this.populationLgEntries = populationLgEntries;
         this.identities = new SourceIdentities(profiledMax);
     }
@@ -186,45 +187,55 @@ final class SourceHeavyHitters {
      */
     void verdictTo(long windowStart, int slicesHere, SourceHeavyHitters previous, List<SourceTick> out, long floor,
                    double quantile) {
-        LongsSketch spanIpv4 = new LongsSketch(windowSketchSize);
-        ItemsSketch<String> spanIpv6 = new ItemsSketch<>(windowSketchSize);
-        List<SourcePopulation> populations = new ArrayList<>();
+        List<Slice> span = new ArrayList<>(slices.length);
         if (previous != null) {
-            previous.collect(slicesHere, previous.slices.length, spanIpv4, spanIpv6, populations);
+            previous.addSlices(slicesHere, previous.slices.length, span);
         }
-        collect(0, slicesHere, spanIpv4, spanIpv6, populations);
-        if (populations.isEmpty()) {
+        addSlices(0, slicesHere, span);
+        if (span.isEmpty()) {
             return;
         }
-        LongsSketch.Row[] rows4 = spanIpv4.getFrequentItems(floor, ErrorType.NO_FALSE_NEGATIVES);
-        ItemsSketch.Row<String>[] rows6 = spanIpv6.getFrequentItems(floor, ErrorType.NO_FALSE_NEGATIVES);
-        if (rows4.length == 0 && rows6.length == 0) {
+        // an IP with floor requests over the span has floor / |span| in one of its slices at least: only those are
+        // summed, so a verdict costs a pass over each slice's counters, not a merge of them
+        long perSlice = Math.max(1, (floor + span.size() - 1) / span.size());
+        Map<Long, Long> totals4 = new HashMap<>();
+        Map<String, Long> totals6 = new HashMap<>();
+        for (Slice slice : span) {
+            for (LongsSketch.Row row : slice.anonymousIpv4.getFrequentItems(perSlice, ErrorType.NO_FALSE_NEGATIVES)) {
+                totals4.putIfAbsent(row.getItem(), 0L);
+            }
+            for (ItemsSketch.Row<String> row : slice.anonymousIpv6.getFrequentItems(perSlice, ErrorType.NO_FALSE_NEGATIVES)) {
+                totals6.putIfAbsent(row.getItem(), 0L);
+            }
+        }
+        totals4.replaceAll((address, zero) -> span.stream().mapToLong(slice -> slice.anonymousIpv4.getLowerBound(address)).sum());
+        totals6.replaceAll((address, zero) -> span.stream().mapToLong(slice -> slice.anonymousIpv6.getLowerBound(address)).sum());
+        totals4.values().removeIf(total -> total < floor);
+        totals6.values().removeIf(total -> total < floor);
+        if (totals4.isEmpty() && totals6.isEmpty()) {
             return;
         }
-        SourcePopulation.Counts counts = SourcePopulation.union(populations);
+        SourcePopulation.Counts counts = SourcePopulation.union(span.stream().map(Slice::population).toList());
         double typical = counts.quantile(quantile);
         long sources = counts.sources();
-        Arrays.sort(rows4, Comparator.comparingLong(r -> -r.getLowerBound()));
-        for (int i = 0; i < Math.min(top, rows4.length) && rows4[i].getLowerBound() >= floor; i++) {
-            long address = rows4[i].getItem();
+        totals4.entrySet().stream().sorted(Map.Entry.<Long, Long>comparingByValue().reversed()
+            .thenComparing(Map.Entry.comparingByKey())).limit(top).forEach(heavy -> {
+            long address = heavy.getKey();
             long behind = Math.max(identities.ofIpv4(address), previous == null ? 0 : previous.identities.ofIpv4(address));
-            out.add(ipTick(IpAddress.ipv4Text(address), windowStart, 0, 0, rows4[i].getLowerBound(), behind, typical, sources));
-        }
-        Arrays.sort(rows6, Comparator.comparingLong(r -> -r.getLowerBound()));
-        for (int i = 0; i < Math.min(top, rows6.length) && rows6[i].getLowerBound() >= floor; i++) {
-            String address = rows6[i].getItem();
+            out.add(ipTick(IpAddress.ipv4Text(address), windowStart, 0, 0, heavy.getValue(), behind, typical, sources));
+        });
+        totals6.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()
+            .thenComparing(Map.Entry.comparingByKey())).limit(top).forEach(heavy -> {
+            String address = heavy.getKey();
             long behind = Math.max(identities.ofIpv6(address), previous == null ? 0 : previous.identities.ofIpv6(address));
-            out.add(ipTick(address, windowStart, 0, 0, rows6[i].getLowerBound(), behind, typical, sources));
-        }
+            out.add(ipTick(address, windowStart, 0, 0, heavy.getValue(), behind, typical, sources));
+        });
     }
 
-    private void collect(int from, int to, LongsSketch ipv4Out, ItemsSketch<String> ipv6Out, List<SourcePopulation> populations) {
+    private void addSlices(int from, int to, List<Slice> span) {
         for (int i = from; i < to; i++) {
-            Slice slice = slices[i];
-            if (slice != null) {
-                ipv4Out.merge(slice.anonymousIpv4);
-                ipv6Out.merge(slice.anonymousIpv6);
-                populations.add(slice.population);
+            if (slices[i] != null) {
+                span.add(slices[i]);
             }
         }
     }
@@ -233,7 +244,7 @@ final class SourceHeavyHitters {
         int index = (int) Math.min(slices.length - 1, Math.max(0, windowMs / stepMs));
         Slice slice = slices[index];
         if (slice == null) {
-            slice = new Slice(new LongsSketch(windowSketchSize), new ItemsSketch<>(windowSketchSize),
+            slice = new Slice(new LongsSketch(sliceSketchSize), new ItemsSketch<>(sliceSketchSize),
                 new SourcePopulation(populationLgEntries));
             slices[index] = slice;
         }

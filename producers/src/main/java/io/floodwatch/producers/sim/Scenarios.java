@@ -117,6 +117,34 @@ public final class Scenarios {
             return "a flash crowd of a home-region mobile carrier's subscribers behind a handful of NAT addresses, each"
                 + " fronting hundreds of real users with their own accounts: tens of requests per second per address";
         });
+        CATALOGUE.put("ipv6-subnet-flood", (o, actors) -> {
+            java.util.SplittableRandom plan = new java.util.SplittableRandom(o.seed());
+            long network48 = (0x2A00L + plan.nextInt(0x200)) << 48 | (long) plan.nextInt(1 << 16) << 32
+                | (long) plan.nextInt(1 << 16) << 16;
+            actors.add(new SubnetFlood("ipv6-subnet-flood", o.seed(), o.attackStart(), o.attackEnd(),
+                RateProfile.constant(o.attackRate() / 2), network48, HOME.get(plan.nextInt(2)), Internet.SCRIPTS,
+                r -> new Botnet.Request("POST", "/api/v1/chat/completions", failure(r, 0.2, 503, 429))));
+            return "a flood from one IPv6 /48 of a home-region host, every request from a fresh /64 inside it: no address"
+                + " or /64 stands out, only the /48 does";
+        });
+        CATALOGUE.put("residential-route-flood", (o, actors) -> {
+            int sources = Math.max(o.sources(), 4000);
+            actors.add(new Botnet("residential-route-flood", o.seed(), o.attackStart(), o.attackEnd(),
+                RateProfile.constant(Math.min(o.attackRate(), sources * 0.2)), sources, sources / 4, HOME.subList(0, 2),
+                r -> new Botnet.Request("POST", "/api/v1/chat/completions", failure(r, 0.1, 503, 429)), Internet.BROWSERS,
+                true));
+            return "thousands of home-region residential addresses with browser agents, each under every per-source limit,"
+                + " flooding the most expensive route without an account and without calling anything else";
+        });
+        CATALOGUE.put("home-registration-flood", (o, actors) -> {
+            int sources = Math.max(o.sources(), 3000);
+            actors.add(new Botnet("home-registration-flood", o.seed(), o.attackStart(), o.attackEnd(),
+                RateProfile.constant(Math.min(o.attackRate(), sources * 0.1)), sources, sources / 3, HOME.subList(0, 2),
+                r -> new Botnet.Request("POST", "/api/v1/auth/register", failure(r, 0.85, 400, 409)), Internet.SCRIPTS,
+                true));
+            return "a registration flood from the home region itself: residential addresses over many /24s, a scripted"
+                + " client, most attempts rejected, all from the usual regions";
+        });
     }
 
     private Scenarios() {

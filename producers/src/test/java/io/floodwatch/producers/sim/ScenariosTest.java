@@ -207,6 +207,55 @@ class ScenariosTest {
     }
 
     @Test
+    void shouldComeFromAFreshSlash64OfOneSlash48ForEveryRequestWhenItIsAnIpv6SubnetFlood() {
+        // Given / When
+        List<RequestEvent> attack = of(run("ipv6-subnet-flood", SHORT), LabelledEvent::attack);
+        Set<String> slash48 = attack.stream().map(e -> group(e.getSourceIp(), 3)).collect(Collectors.toSet());
+        Set<String> slash64 = attack.stream().map(e -> group(e.getSourceIp(), 4)).collect(Collectors.toSet());
+
+        // Then
+        assertTrue(attack.size() > 10_000, "a flood: " + attack.size());
+        assertEquals(1, slash48.size(), "one /48: " + slash48);
+        assertTrue(slash64.size() > 0.5 * Math.min(attack.size(), 65_536), "a fresh /64 nearly every time: " + slash64.size());
+    }
+
+    @Test
+    void shouldLookLikeResidentialBrowsersUnderEveryPerSourceLimitWhenItIsAResidentialRouteFlood() {
+        // Given / When
+        List<RequestEvent> attack = of(run("residential-route-flood", SHORT), LabelledEvent::attack);
+        Map<String, Long> perSourceWindow = new HashMap<>();
+        attack.forEach(e -> perSourceWindow.merge(e.getSourceIp() + "@" + e.getTimestamp() / 10_000, 1L, Long::sum));
+
+        // Then home-region browsers on one expensive route, without an account, each sending at most a few requests
+        // per window
+        assertTrue(attack.size() > 20_000, "in total a flood: " + attack.size());
+        assertTrue(attack.stream().allMatch(e -> e.getAccountId() == null && e.getPath().equals("/api/v1/chat/completions")));
+        assertTrue(attack.stream().allMatch(e -> Internet.BROWSERS.contains(e.getUserAgent())));
+        assertTrue(attack.stream().allMatch(e -> Set.of("CN", "US").contains(e.getRegion())));
+        assertTrue(perSourceWindow.values().stream().mapToLong(Long::longValue).max().orElse(0) <= 12,
+            "no source above about 1 request/s over a window");
+    }
+
+    @Test
+    void shouldComeFromTheUsualRegionsAndMostlyFailWhenItIsAHomeRegistrationFlood() {
+        // Given / When
+        List<RequestEvent> attack = of(run("home-registration-flood", SHORT), LabelledEvent::attack);
+
+        // Then
+        assertTrue(attack.size() > 10_000, "a flood: " + attack.size());
+        assertTrue(attack.stream().allMatch(e -> Set.of("CN", "US").contains(e.getRegion())));
+        assertTrue(attack.stream().allMatch(e -> Internet.SCRIPTS.contains(e.getUserAgent())));
+        assertTrue(share(attack, e -> e.getStatus() >= 400) > 0.8, "most attempts rejected");
+        assertTrue(prefixes(attack).size() >= 500, "over many /24s: " + prefixes(attack).size());
+    }
+
+    /** The first {@code groups} groups of an uncompressed IPv6 address. */
+    private static String group(String ipv6, int groups) {
+        String[] parts = ipv6.split(":");
+        return String.join(":", java.util.Arrays.copyOf(parts, groups));
+    }
+
+    @Test
     void shouldAlternateBurstsAndSilenceWhenItIsPulsing() {
         // Given / When
         List<RequestEvent> attack = of(run("pulsing", SHORT), LabelledEvent::attack);
