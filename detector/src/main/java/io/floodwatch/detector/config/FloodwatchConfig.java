@@ -84,7 +84,7 @@ public final class FloodwatchConfig extends AbstractConfig {
     public static final String ROUTES_MAX_CONFIG = "routes.max";
     private static final String ROUTES_MAX_DOC = "Distinct routes tracked per task; further new routes are counted as '<METHOD> /{other}'.";
     public static final String SOURCES_WINDOW_SKETCH_SIZE_CONFIG = "sources.window.sketch.size";
-    private static final String SOURCES_WINDOW_SKETCH_SIZE_DOC = "Counters of the sketches a task keeps over a whole window (requests per IP for profiling) or a verdict step (requests without an account per IP; power of two): exact up to three quarters of this many distinct IPs per partition and window, so the verdicts do not depend on the order events arrive in; they grow with the IPs seen, to about 16 bytes per counter.";
+    private static final String SOURCES_WINDOW_SKETCH_SIZE_DOC = "Counters of the sketches a task keeps over a whole window (requests per IP for profiling) and, split evenly between the verdict steps, of requests without an account per IP (power of two): exact up to three quarters of that many distinct IPs per partition and window (per step for the verdicts), so the verdicts do not depend on the order events arrive in; they grow with the IPs seen, to about 16 bytes per counter.";
     public static final String SOURCES_SKETCH_SIZE_CONFIG = "sources.sketch.size";
     private static final String SOURCES_SKETCH_SIZE_DOC = "Counters of each per-task heavy-hitter sketch of sources (power of two).";
     public static final String SOURCES_TICK_TOP_CONFIG = "sources.tick.top";
