@@ -9,6 +9,7 @@ import java.util.Map;
 import io.floodwatch.schema.MitigationAction;
 import io.floodwatch.schema.MitigationCommand;
 import io.floodwatch.schema.MitigationMode;
+import io.floodwatch.schema.MitigationScope;
 import io.floodwatch.schema.target.TargetKeys;
 
 /**
@@ -24,12 +25,25 @@ final class ActiveCommands {
     }
 
     private final Map<String, List<Interval>> byKey = new HashMap<>();
+    private final int[] ipv4Lengths;
+    private final int[] ipv6Lengths;
 
     ActiveCommands(List<MitigationCommand> commands) {
         Map<String, List<MitigationCommand>> perKey = new HashMap<>();
         for (MitigationCommand command : commands) {
             perKey.computeIfAbsent(TargetKeys.key(command.getScope(), command.getTarget()), k -> new ArrayList<>()).add(command);
         }
+        java.util.TreeSet<Integer> v4 = new java.util.TreeSet<>(Comparator.reverseOrder());
+        java.util.TreeSet<Integer> v6 = new java.util.TreeSet<>(Comparator.reverseOrder());
+        for (MitigationCommand command : commands) {
+            String target = command.getTarget();
+            int slash = target.lastIndexOf('/');
+            if (command.getScope() == MitigationScope.SOURCE_PREFIX && slash > 0 && target.substring(slash + 1).matches("[0-9]{1,3}")) {
+                (target.indexOf(':') >= 0 ? v6 : v4).add(Integer.parseInt(target.substring(slash + 1)));
+            }
+        }
+        this.ipv4Lengths = v4.stream().mapToInt(Integer::intValue).toArray();
+        this.ipv6Lengths = v6.stream().mapToInt(Integer::intValue).toArray();
         perKey.forEach((key, list) -> {
             list.sort(Comparator.comparingLong(MitigationCommand::getDetectedAt));
             List<Interval> intervals = new ArrayList<>();
@@ -64,6 +78,11 @@ final class ActiveCommands {
             }
         }
         return null;
+    }
+
+    /** The prefix lengths that prefix commands of a family name, longest first. */
+    int[] prefixLengths(boolean ipv6) {
+        return ipv6 ? ipv6Lengths : ipv4Lengths;
     }
 
     /** Whether no command was ever in force. */

@@ -12,12 +12,14 @@ import io.floodwatch.schema.RequestEvent;
 import io.floodwatch.schema.target.IpAddress;
 import io.floodwatch.schema.target.RoutePaths;
 import io.floodwatch.schema.target.TargetKeys;
+import io.floodwatch.schema.target.UserAgents;
 
 /**
  * What an enforcer would have done to one request given the commands in force: the command that blocks,
  * throttles or refuses it, if any. A registration restriction applies only to registrations from regions outside
  * its allowed list; a region restriction to requests from outside its allowed list (and without a region), held to
- * its rate in all, or refused without one; a THROTTLE refuses only what exceeds its rate, through a token bucket per target (one second
+ * its rate in all, or refused without one; an account requirement to requests without an account; a refusal of
+ * scripts to requests with a script's user agent (or none); a THROTTLE refuses only what exceeds its rate, through a token bucket per target (one second
  * of burst, refilled in event time), as a gateway's enforcement table does; a BLOCK refuses everything of its target.
  * Requests must come in event-time order.
  */
@@ -25,15 +27,11 @@ final class Enforcement {
 
     private final ActiveCommands commands;
     private final RouteClassifier classifier;
-    private final int ipv4PrefixLength;
-    private final int ipv6PrefixLength;
     private final Map<String, TokenBucket> buckets = new HashMap<>();
 
-    Enforcement(ActiveCommands commands, RouteClassifier classifier, int ipv4PrefixLength, int ipv6PrefixLength) {
+    Enforcement(ActiveCommands commands, RouteClassifier classifier) {
         this.commands = commands;
         this.classifier = classifier;
-        this.ipv4PrefixLength = ipv4PrefixLength;
-        this.ipv6PrefixLength = ipv6PrefixLength;
     }
 
     /** The command that would have acted on the request, or null. */
@@ -47,12 +45,9 @@ final class Enforcement {
         if (command != null) {
             return command;
         }
-        String prefix = prefix(ip);
-        if (prefix != null) {
-            command = refused(commands.at(TargetKeys.key(MitigationScope.SOURCE_PREFIX, prefix), t), t);
-            if (command != null) {
-                return command;
-            }
+        command = onPrefixes(ip, t);
+        if (command != null) {
+            return command;
         }
         String route = RoutePaths.route(event.getMethod(), event.getPath());
         command = commands.at(TargetKeys.key(MitigationScope.ENDPOINT, route), t);
@@ -64,6 +59,8 @@ final class Enforcement {
         return switch (command.getAction()) {
             case RESTRICT_REGISTRATION -> classifier.isRegistration(route) && !allowed ? command : null;
             case RESTRICT_REGION -> allowed ? null : command.getRateLimitPerSecond() == null ? command : throttled(command, t);
+            case REQUIRE_ACCOUNT -> event.getAccountId() == null ? command : null;
+            case REFUSE_SCRIPTED -> UserAgents.isScripted(event.getUserAgent()) ? command : null;
             default -> refused(command, t);
         };
     }
@@ -84,12 +81,22 @@ final class Enforcement {
         return bucket.tryTake(t) ? null : command;
     }
 
-    private String prefix(String ip) {
+    /** The command on a prefix holding the address that refuses it, most specific prefix first, or null. */
+    private MitigationCommand onPrefixes(String ip, long t) {
         long ipv4 = IpAddress.parseIpv4(ip);
-        if (ipv4 != IpAddress.NOT_IPV4) {
-            return IpAddress.ipv4Cidr(IpAddress.ipv4Network(ipv4, ipv4PrefixLength), ipv4PrefixLength);
+        byte[] ipv6 = ipv4 == IpAddress.NOT_IPV4 ? IpAddress.parseIpv6(ip) : null;
+        if (ipv4 == IpAddress.NOT_IPV4 && ipv6 == null) {
+            return null;
         }
-        byte[] ipv6 = IpAddress.parseIpv6(ip);
-        return ipv6 == null ? null : IpAddress.ipv6Cidr(IpAddress.ipv6Network(IpAddress.ipv6High(ipv6), ipv6PrefixLength), ipv6PrefixLength);
+        for (int length : commands.prefixLengths(ipv6 != null)) {
+            String prefix = ipv6 == null ? IpAddress.ipv4Cidr(IpAddress.ipv4Network(ipv4, length), length)
+                : length > 64 ? null : IpAddress.ipv6Cidr(IpAddress.ipv6Network(IpAddress.ipv6High(ipv6), length), length);
+            MitigationCommand command = prefix == null ? null
+                : refused(commands.at(TargetKeys.key(MitigationScope.SOURCE_PREFIX, prefix), t), t);
+            if (command != null) {
+                return command;
+            }
+        }
+        return null;
     }
 }

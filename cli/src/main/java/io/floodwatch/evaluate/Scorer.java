@@ -48,8 +48,7 @@ public final class Scorer {
      */
     public static Scores.Scenario score(String name, TrafficSource traffic, List<MitigationCommand> commands,
                                         FloodwatchConfig config, Map<String, Long> firstPublishedWall) {
-        Enforcement enforcement = new Enforcement(new ActiveCommands(commands), RouteClassifier.from(config),
-            config.getInt(FloodwatchConfig.IPV4_PREFIX_CONFIG), config.getInt(FloodwatchConfig.IPV6_PREFIX_CONFIG));
+        Enforcement enforcement = new Enforcement(new ActiveCommands(commands), RouteClassifier.from(config));
         Scorer scorer = new Scorer(enforcement, commands, firstPublishedWall);
         traffic.open().forEachRemaining(scorer::accept);
         return scorer.result(name);
@@ -96,7 +95,8 @@ public final class Scorer {
         });
         long issued = commands.stream().filter(c -> c.getAction() != MitigationAction.LIFT).count();
         long strong = commands.stream().filter(c -> c.getAction() == MitigationAction.BLOCK
-            || c.getAction() == MitigationAction.RESTRICT_REGISTRATION || c.getAction() == MitigationAction.RESTRICT_REGION).count();
+            || c.getAction() == MitigationAction.RESTRICT_REGISTRATION || c.getAction() == MitigationAction.RESTRICT_REGION
+            || c.getAction() == MitigationAction.REQUIRE_ACCOUNT || c.getAction() == MitigationAction.REFUSE_SCRIPTED).count();
         List<String> endpoints = commands.stream()
             .filter(c -> c.getScope() == MitigationScope.ENDPOINT && c.getAction() != MitigationAction.LIFT
                 && c.getMode() == MitigationMode.ENFORCE)

@@ -47,7 +47,7 @@ class EnforcementTest {
         Enforcement enforcement = new Enforcement(new ActiveCommands(List.of(
             command(MitigationAction.BLOCK, MitigationScope.SOURCE_IP, "203.0.113.7", T0 + 1000, T0 + 600_000, null),
             command(MitigationAction.LIFT, MitigationScope.SOURCE_IP, "203.0.113.7", T0 + 5000, T0 + 5000, null))),
-            CLASSIFIER, 24, 64);
+            CLASSIFIER);
 
         // When / Then
         assertNull(enforcement.applied(event(T0 + 999, "203.0.113.7", "GET", "/", "CN")), "before detection");
@@ -61,10 +61,26 @@ class EnforcementTest {
         // Given
         Enforcement enforcement = new Enforcement(new ActiveCommands(List.of(
             command(MitigationAction.BLOCK, MitigationScope.SOURCE_PREFIX, "198.51.100.0/24", T0, T0 + 60_000, null))),
-            CLASSIFIER, 24, 64);
+            CLASSIFIER);
 
         // When / Then
         assertEquals(MitigationAction.BLOCK, enforcement.applied(event(T0 + 1, "198.51.100.200", "GET", "/x", "BR")).getAction());
+        assertNull(enforcement.applied(event(T0 + 1, "198.51.101.1", "GET", "/x", "BR")));
+    }
+
+    @Test
+    void shouldCoverEveryAddressOfAWiderBlockWhenTheBlockIsOfAnyLength() {
+        // Given a /48 and a /16 blocked, and a /24 inside another /16
+        Enforcement enforcement = new Enforcement(new ActiveCommands(List.of(
+            command(MitigationAction.BLOCK, MitigationScope.SOURCE_PREFIX, "2001:db8:1::/48", T0, T0 + 60_000, null),
+            command(MitigationAction.BLOCK, MitigationScope.SOURCE_PREFIX, "198.18.0.0/16", T0, T0 + 60_000, null),
+            command(MitigationAction.BLOCK, MitigationScope.SOURCE_PREFIX, "198.51.100.0/24", T0, T0 + 60_000, null))),
+            CLASSIFIER);
+
+        // When / Then
+        assertEquals("2001:db8:1::/48", enforcement.applied(event(T0 + 1, "2001:db8:1:ff:1::2", "GET", "/x", "BR")).getTarget());
+        assertNull(enforcement.applied(event(T0 + 1, "2001:db8:2::1", "GET", "/x", "BR")));
+        assertEquals("198.18.0.0/16", enforcement.applied(event(T0 + 1, "198.18.77.3", "GET", "/x", "BR")).getTarget());
         assertNull(enforcement.applied(event(T0 + 1, "198.51.101.1", "GET", "/x", "BR")));
     }
 
@@ -73,7 +89,7 @@ class EnforcementTest {
         // Given
         Enforcement enforcement = new Enforcement(new ActiveCommands(List.of(
             command(MitigationAction.RESTRICT_REGISTRATION, MitigationScope.ENDPOINT, "POST /api/v1/auth/register", T0,
-                T0 + 60_000, List.of("CN")))), CLASSIFIER, 24, 64);
+                T0 + 60_000, List.of("CN")))), CLASSIFIER);
 
         // When / Then
         assertEquals(MitigationAction.RESTRICT_REGISTRATION,
@@ -88,7 +104,7 @@ class EnforcementTest {
         MitigationCommand restriction = command(MitigationAction.RESTRICT_REGION, MitigationScope.ENDPOINT,
             "POST /api/v1/auth/login", T0, T0 + 60_000, List.of("CN"));
         restriction.setRateLimitPerSecond(1.0);
-        Enforcement enforcement = new Enforcement(new ActiveCommands(List.of(restriction)), CLASSIFIER, 24, 64);
+        Enforcement enforcement = new Enforcement(new ActiveCommands(List.of(restriction)), CLASSIFIER);
 
         // When / Then: the usual region always passes; the first foreign request takes the budget, the next is refused
         assertNull(enforcement.applied(event(T0 + 1, "10.0.0.1", "POST", "/api/v1/auth/login", "CN")));
@@ -104,7 +120,7 @@ class EnforcementTest {
         Enforcement enforcement = new Enforcement(new ActiveCommands(List.of(
             command(MitigationAction.THROTTLE, MitigationScope.SOURCE_IP, "203.0.113.7", T0, T0 + 600_000, null),
             command(MitigationAction.BLOCK, MitigationScope.SOURCE_IP, "203.0.113.7", T0 + 3000, T0 + 600_000, null))),
-            CLASSIFIER, 24, 64);
+            CLASSIFIER);
 
         // When / Then
         assertEquals(MitigationAction.THROTTLE, enforcement.applied(event(T0 + 2999, "203.0.113.7", "GET", "/", "CN")).getAction());

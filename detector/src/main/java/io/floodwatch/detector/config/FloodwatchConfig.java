@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -94,6 +95,14 @@ public final class FloodwatchConfig extends AbstractConfig {
 
     public static final String IPV4_PREFIX_CONFIG = "prefix.ipv4.length";
     public static final String IPV6_PREFIX_CONFIG = "prefix.ipv6.length";
+    /** Wider IPv4 levels of the prefix hierarchy. */
+    public static final String IPV4_WIDER_CONFIG = "prefix.ipv4.wider.lengths";
+    /** Wider IPv6 levels of the prefix hierarchy. */
+    public static final String IPV6_WIDER_CONFIG = "prefix.ipv6.wider.lengths";
+    private static final String WIDER_DOC = "Prefix lengths above the prefix length at which the route summaries also count source prefixes, so that a flood spread over a block (a fresh address or /64 for every request) is answered with the block: the smallest of them that explains the surge. Each must be shorter than the prefix length (IPv4 at most /26, IPv6 at most /58); empty turns the hierarchy off.";
+    /** Share of a route's window a wider prefix must carry. */
+    public static final String WIDER_MIN_SHARE_CONFIG = "rule.endpoint.wider.prefix.min.share";
+    private static final String WIDER_MIN_SHARE_DOC = "Share of a route's window that a wider prefix must carry, beyond what its narrower heavy prefixes explain, to count as concentrated and to be named in an attack's commands: a block of the address space a crowd's users merely share carries far less.";
 
     public static final String REGISTRATION_PATTERN_CONFIG = "registration.path.pattern";
     private static final String REGISTRATION_PATTERN_DOC = "POST requests whose path matches this are registrations.";
@@ -228,6 +237,9 @@ public final class FloodwatchConfig extends AbstractConfig {
         .define(REGIONS_MAX_CONFIG, Type.INT, 64, Range.between(2, 1000), Importance.LOW, REGIONS_MAX_DOC)
         .define(IPV4_PREFIX_CONFIG, Type.INT, 24, Range.between(8, 32), Importance.LOW, "Prefix length of IPv4 source prefixes.")
         .define(IPV6_PREFIX_CONFIG, Type.INT, 64, Range.between(16, 64), Importance.LOW, "Prefix length of IPv6 source prefixes.")
+        .define(IPV4_WIDER_CONFIG, Type.LIST, "20,16", new PrefixLengths(), Importance.LOW, WIDER_DOC)
+        .define(IPV6_WIDER_CONFIG, Type.LIST, "56,48,40,32", new PrefixLengths(), Importance.LOW, WIDER_DOC)
+        .define(WIDER_MIN_SHARE_CONFIG, Type.DOUBLE, 0.1, Range.between(0.001, 1.0), Importance.MEDIUM, WIDER_MIN_SHARE_DOC)
         .define(REGISTRATION_PATTERN_CONFIG, Type.STRING, "(?i)/(register|signup|sign-up)(/|$)", Importance.MEDIUM, REGISTRATION_PATTERN_DOC)
         .define(LOGIN_PATTERN_CONFIG, Type.STRING, "(?i)/(login|signin|sign-in)(/|$)", Importance.MEDIUM, LOGIN_PATTERN_DOC)
         .define(IP_THROTTLE_RATE_CONFIG, Type.DOUBLE, 20.0, Range.atLeast(0.1), Importance.HIGH, RATE_DOC)
@@ -295,9 +307,25 @@ public final class FloodwatchConfig extends AbstractConfig {
             throw new ConfigException(SOURCES_VERDICT_STEP_CONFIG, getLong(SOURCES_VERDICT_STEP_CONFIG),
                 "must divide " + WINDOW_SIZE_CONFIG + " (" + getLong(WINDOW_SIZE_CONFIG) + ")");
         }
+        widerLengths(IPV4_WIDER_CONFIG, getInt(IPV4_PREFIX_CONFIG), 26);
+        widerLengths(IPV6_WIDER_CONFIG, getInt(IPV6_PREFIX_CONFIG), 58);
         if (getDouble(RELATIVE_BLOCK_MULTIPLE_CONFIG) < getDouble(RELATIVE_THROTTLE_MULTIPLE_CONFIG)) {
             throw new ConfigException(RELATIVE_BLOCK_MULTIPLE_CONFIG, getDouble(RELATIVE_BLOCK_MULTIPLE_CONFIG),
                 "must be at least " + RELATIVE_THROTTLE_MULTIPLE_CONFIG + " (" + getDouble(RELATIVE_THROTTLE_MULTIPLE_CONFIG) + ")");
+        }
+    }
+
+    /** The wider prefix lengths of a family, each checked to be shorter than the prefix length. */
+    public List<Integer> widerLengths(String key) {
+        return getList(key).stream().map(String::trim).map(Integer::valueOf).toList();
+    }
+
+    private void widerLengths(String key, int prefixLength, int longest) {
+        for (int length : widerLengths(key)) {
+            if (length >= prefixLength || length > longest) {
+                throw new ConfigException(key, getList(key), "each length must be shorter than the prefix length ("
+                    + prefixLength + ") and at most " + longest);
+            }
         }
     }
 
@@ -324,6 +352,24 @@ public final class FloodwatchConfig extends AbstractConfig {
         }
         int colon = value.lastIndexOf(':');
         return new InetSocketAddress(value.substring(0, colon), Integer.parseInt(value.substring(colon + 1)));
+    }
+
+    /** Validates a list of prefix lengths between 1 and 64. */
+    private static final class PrefixLengths implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            for (Object item : (List<?>) value) {
+                String text = String.valueOf(item).trim();
+                if (!text.matches("[0-9]{1,2}") || Integer.parseInt(text) < 1 || Integer.parseInt(text) > 64) {
+                    throw new ConfigException(name, value, "expected prefix lengths between 1 and 64, such as 20,16");
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "prefix lengths, e.g. 20,16";
+        }
     }
 
     /** Validates {@code host:port} or {@code off}. */

@@ -46,6 +46,7 @@ public final class BaselineModel {
     private final long graceMs;
     private final int maxOpenWindows;
     private final long heavyPrefixRequests;
+    private final double widerMinShare;
     private final int minWindows;
     private final long warmupWindows;
 
@@ -56,9 +57,12 @@ public final class BaselineModel {
      * @param heavyPrefixRequests requests in a window from one prefix from which the prefix is heavy
      * @param minWindows windows an hour of the day must have learned before its own mean is used
      * @param warmupMs event time a baseline must have learned to be warm
+     * @param widerMinShare share of a window a wider prefix must carry, beyond its chosen narrower prefixes, to be
+     *                      concentrated
      */
     public BaselineModel(double alpha, long windowSizeMs, long graceMs, long heavyPrefixRequests, int minWindows,
-                         long warmupMs) {
+                         long warmupMs, double widerMinShare) {
+        this.widerMinShare = widerMinShare;
         FloodwatchSchemas.trustGeneratedClasses();
         this.alpha = alpha;
         this.windowSizeMs = windowSizeMs;
@@ -76,7 +80,8 @@ public final class BaselineModel {
             config.getLong(FloodwatchConfig.WINDOW_GRACE_CONFIG),
             config.getLong(FloodwatchConfig.HEAVY_PREFIX_REQUESTS_CONFIG),
             config.getInt(FloodwatchConfig.BASELINE_MIN_WINDOWS_CONFIG),
-            config.getLong(FloodwatchConfig.BASELINE_WARMUP_CONFIG));
+            config.getLong(FloodwatchConfig.BASELINE_WARMUP_CONFIG),
+            config.getDouble(FloodwatchConfig.WIDER_MIN_SHARE_CONFIG));
     }
 
     /** Whether a baseline has learned long enough for its verdicts to be enforced. */
@@ -105,6 +110,19 @@ public final class BaselineModel {
             }
         }
         return heavy;
+    }
+
+    /**
+     * Requests from the wider prefixes that explain a window ({@link PrefixHierarchy}): blocks each carrying at least
+     * the minimum share of the window, and the heavy-prefix count.
+     */
+    public long widerPrefixRequests(EndpointRate rate) {
+        return PrefixHierarchy.explain(Map.of(), rate.getWiderPrefixes(), widerMinRequests(rate)).requests();
+    }
+
+    /** What a wider prefix must carry in a window, beyond the prefixes chosen inside it, to explain a share of it. */
+    public long widerMinRequests(EndpointRate rate) {
+        return Math.max(heavyPrefixRequests, (long) Math.ceil(widerMinShare * rate.getRequests()));
     }
 
     /** Whether a prefix's count in a window makes it heavy. */
@@ -143,6 +161,8 @@ public final class BaselineModel {
             window.setScriptedRequests(rate.getScriptedRequests());
             window.setHeavyPrefixRequests(heavyPrefixRequests(rate));
             window.setNewSourceRequests(rate.getNewSourceRequests());
+            window.setWiderPrefixRequests(widerPrefixRequests(rate));
+            window.setAccountRequests(rate.getAccountRequests());
         }
         return foldClosed(baseline, open, watermark);
     }
@@ -218,6 +238,8 @@ public final class BaselineModel {
         baseline.setScriptedShare(ewma(baseline.getScriptedShare(), window.getScriptedRequests() / requests, weight));
         baseline.setConcentration(ewma(baseline.getConcentration(), window.getHeavyPrefixRequests() / requests, weight));
         baseline.setNewSourceShare(ewma(baseline.getNewSourceShare(), window.getNewSourceRequests() / requests, weight));
+        baseline.setWiderConcentration(ewma(baseline.getWiderConcentration(), window.getWiderPrefixRequests() / requests, weight));
+        baseline.setAccountShare(ewma(baseline.getAccountShare(), window.getAccountRequests() / requests, weight));
     }
 
     private void learnHour(EndpointBaseline.Builder baseline, long windowStart, long requests) {

@@ -16,13 +16,17 @@ import io.floodwatch.schema.EndpointRate;
  * <ul>
  *   <li>{@code failureExcess}: answers 4xx other than 429 (failed logins, rejected registrations, probing; 429 is
  *       what enforcement itself answers, so a throttled crowd does not turn into attackers);</li>
- *   <li>{@code concentrationExcess}: requests from heavy prefixes (a botnet's addresses cluster, a crowd's do not);</li>
+ *   <li>{@code concentrationExcess}: requests from heavy prefixes (a botnet's addresses cluster, a crowd's do not),
+ *       or, if that is larger, {@code widerConcentrationExcess}: requests from the wider blocks that each carry a
+ *       large share of the window ({@link PrefixHierarchy}: a flood from fresh addresses inside one block);</li>
  *   <li>{@code scriptedExcess}: user agents of scripts and HTTP libraries;</li>
  *   <li>{@code newSourceExcess}: requests from sources not seen in the last days;</li>
+ *   <li>{@code unauthenticatedExcess}: requests without an account, on a route whose real users carry one (a
+ *       crowd of signed-in people stays signed in; a flood that looks like people but never logs in does not);</li>
  *   <li>{@code regionShiftExcess}: requests from regions outside the route's usual mix.</li>
  * </ul>
  * The score is their weighted sum, capped at 1. The weights favour what a crowd of people cannot fake by being
- * many: failing, clustering, and scripting. Moving regions and being new is what a viral launch looks like too, so
+ * many: failing, clustering, scripting, and coming without the account the route's users carry. Moving regions and being new is what a viral launch looks like too, so
  * those weigh little and cannot make an attack alone.
  */
 public final class EndpointEvidence {
@@ -32,6 +36,7 @@ public final class EndpointEvidence {
     static final double SCRIPTED_WEIGHT = 0.3;
     static final double NEW_SOURCE_WEIGHT = 0.1;
     static final double REGION_SHIFT_WEIGHT = 0.15;
+    static final double UNAUTHENTICATED_WEIGHT = 0.5;
 
     /**
      * The weighed evidence.
@@ -61,8 +66,10 @@ public final class EndpointEvidence {
         double requests = Math.max(rate.getRequests(), 1);
         double failures = failures(rate) / requests;
         double concentration = model.heavyPrefixRequests(rate) / requests;
+        double widerConcentration = model.widerPrefixRequests(rate) / requests;
         double scripted = rate.getScriptedRequests() / requests;
         double newSources = rate.getNewSourceRequests() / requests;
+        double unauthenticated = 1 - Math.min(rate.getAccountRequests(), rate.getRequests()) / requests;
         double foreign = usualRegions.isEmpty() ? 0 : 1 - fromRegions(rate, usualRegions) / requests;
         double usualForeign = usualRegions.isEmpty() ? 0 : 1 - usualShare(baseline, usualRegions);
 
@@ -70,12 +77,16 @@ public final class EndpointEvidence {
         List<String> reasons = new ArrayList<>();
         double score = 0;
         score += weigh(evidence, reasons, "failure", failures, baseline.getFailureShare(), FAILURE_WEIGHT, "answered 4xx");
-        score += weigh(evidence, reasons, "concentration", concentration, baseline.getConcentration(), CONCENTRATION_WEIGHT,
-            "from heavy prefixes");
+        score += Math.max(weigh(evidence, reasons, "concentration", concentration, baseline.getConcentration(),
+                CONCENTRATION_WEIGHT, "from heavy prefixes"),
+            weigh(evidence, reasons, "widerConcentration", widerConcentration, baseline.getWiderConcentration(),
+                CONCENTRATION_WEIGHT, "from blocks wider than a prefix, each a large share of the window"));
         score += weigh(evidence, reasons, "scripted", scripted, baseline.getScriptedShare(), SCRIPTED_WEIGHT,
             "with scripted user agents");
         score += weigh(evidence, reasons, "newSource", newSources, baseline.getNewSourceShare(), NEW_SOURCE_WEIGHT,
             "from new sources");
+        score += weigh(evidence, reasons, "unauthenticated", unauthenticated, 1 - Math.min(1, baseline.getAccountShare()),
+            UNAUTHENTICATED_WEIGHT, "without an account");
         score += weigh(evidence, reasons, "regionShift", foreign, usualForeign, REGION_SHIFT_WEIGHT,
             "from outside the usual regions " + usualRegions);
         score = Math.min(1.0, score);

@@ -25,11 +25,15 @@ import io.floodwatch.schema.MitigationScope;
  * decides the commands:
  * <ul>
  *   <li>{@code attack}: the narrowest commands that stop it. Every heavy prefix of the surge is BLOCKED
- *       ({@value #ATTACK_RULE}), unless it carries no more than twice what heavy prefixes usually carried; a registration route whose surge comes mostly from outside the usual regions is
+ *       ({@value #ATTACK_RULE}), unless it carries no more than twice what heavy prefixes usually carried, and so is
+ *       the smallest wider block (IPv4 up to /16, IPv6 up to /32) that explains what they do not
+ *       ({@link PrefixHierarchy}), its blast radius the share of the route's requests with an account it holds; a registration route whose surge comes mostly from outside the usual regions is
  *       restricted to the usual regions ({@value #REGISTRATION_RULE}); any other attacked route whose surge the heavy
  *       prefixes do not explain and which comes mostly from outside the usual regions is RESTRICT_REGIONed
  *       ({@value #REGION_RULE}): the usual regions untouched, the
- *       others held to a budget of what they usually send; a route that is not attacked (login during a registration
+ *       others held to a budget of what they usually send; failing those, a route whose surge lacks what its real
+ *       users bring (an account, a browser or app) is restricted to clients that bring it
+ *       ({@value #ACCOUNT_RULE}, {@value #SCRIPTED_RULE}); a route that is not attacked (login during a registration
  *       flood) is left alone;
  *       only if these explain less than half of the surge is the endpoint THROTTLED to its expected rate times the
  *       headroom ({@value #SURGE_RULE}), which the planner holds for a human when it would hit too much legitimate
@@ -54,6 +58,10 @@ public final class EndpointRules {
     public static final String REGISTRATION_RULE = RuleIds.REGISTRATION_REGION_SHIFT;
     /** Id of the region-shift rule of other routes. */
     public static final String REGION_RULE = RuleIds.REGION_SHIFT;
+    /** Id of the rule requiring an account on a route flooded without one. */
+    public static final String ACCOUNT_RULE = RuleIds.ACCOUNT_REQUIRED;
+    /** Id of the rule refusing scripted clients on a route flooded by them. */
+    public static final String SCRIPTED_RULE = RuleIds.SCRIPTED_REFUSED;
     /** Id of the overload rule. */
     public static final String OVERLOAD_RULE = RuleIds.ENDPOINT_OVERLOAD;
     /** Id of the flash-crowd observation. */
@@ -216,13 +224,38 @@ public final class EndpointRules {
             }
         });
         heavy.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()));
-        for (Map.Entry<String, Long> prefix : heavy.subList(0, Math.min(prefixCommandsMax, heavy.size()))) {
+        Map<String, Long> named = new LinkedHashMap<>();
+        heavy.subList(0, Math.min(prefixCommandsMax, heavy.size())).forEach(prefix -> named.put(prefix.getKey(), prefix.getValue()));
+        // the smallest wider blocks that explain what the named prefixes do not (a flood from fresh addresses inside
+        // one block), each standing for the named prefixes inside it
+        long widerMin = Math.max(model.widerMinRequests(rate), (long) Math.ceil(2 * baseline.getWiderConcentration() * expected));
+        PrefixHierarchy.Choice wider = PrefixHierarchy.explain(named, rate.getWiderPrefixes(), widerMin);
+        for (Map.Entry<String, Long> prefix : named.entrySet()) {
+            if (wider.covered().contains(prefix.getKey())) {
+                continue;
+            }
             explained += prefix.getValue();
             Map<String, Double> evidence = new LinkedHashMap<>(figures);
             evidence.put("prefixRequests", (double) prefix.getValue());
             candidates.add(Candidates.of(ATTACK_RULE, MitigationAction.BLOCK, MitigationScope.SOURCE_PREFIX, prefix.getKey(),
                 null, null, detectedAt, sourceTtlMs, String.format(Locale.ROOT, "%s sent %d requests to %s in the window; %s",
                     prefix.getKey(), prefix.getValue(), rate.getRoute(), reason), evidence));
+        }
+        for (PrefixHierarchy.Block block : wider.blocks().subList(0, Math.min(prefixCommandsMax, wider.blocks().size()))) {
+            explained += block.requests();
+            long accounts = rate.getWiderPrefixAccounts().getOrDefault(block.cidr(), 0L);
+            Map<String, Double> evidence = new LinkedHashMap<>(figures);
+            evidence.put("prefixRequests", (double) block.requests());
+            evidence.put("prefixRequestsBeyondNarrower", (double) block.beyondNarrower());
+            evidence.put("prefixAccountRequests", (double) accounts);
+            MitigationCandidate command = Candidates.of(ATTACK_RULE, MitigationAction.BLOCK, MitigationScope.SOURCE_PREFIX,
+                block.cidr(), null, null, detectedAt, sourceTtlMs, String.format(Locale.ROOT,
+                    "%s sent %d requests to %s in the window (%.0f%% of it), spread so that no narrower prefix explains"
+                        + " them; %s", block.cidr(), block.requests(), rate.getRoute(), 100.0 * block.requests() / requests,
+                    reason), evidence);
+            // what it would refuse of the route's known users: held for a human past the blast-radius cap
+            command.setBlastRadius(Math.min(1.0, (double) accounts / Math.max(1, rate.getAccountRequests())));
+            candidates.add(command);
         }
         // registrations are restricted whenever the surge is foreign (the DeepSeek answer); other routes only when the
         // heavy prefixes do not explain it, so that a flood answered by prefix blocks does not also hold the small
@@ -246,6 +279,15 @@ public final class EndpointRules {
                 candidates.add(restriction);
             }
         }
+        // a route holds one command at a time: the clients' follow-through speaks only when the regions did not
+        boolean restricted = candidates.stream().anyMatch(c -> c.getScope() == MitigationScope.ENDPOINT);
+        if (!restricted && explained < EXPLAINED * (requests - expected)) {
+            MitigationCandidate clients = clientRestriction(baseline, rate, expected, detectedAt, figures, reason);
+            if (clients != null) {
+                explained = Math.max(explained, clients.getEvidence().get("requestsRefused"));
+                candidates.add(clients);
+            }
+        }
         if (explained < EXPLAINED * (requests - expected)) {
             double limit = Math.max(expected, surgeMinRequests / surgeFactor) * throttleHeadroom / windowSeconds;
             MitigationCandidate throttle = Candidates.of(SURGE_RULE, MitigationAction.THROTTLE, MitigationScope.ENDPOINT,
@@ -255,6 +297,43 @@ public final class EndpointRules {
             candidates.add(throttle);
         }
         return candidates;
+    }
+
+    /**
+     * What the surge's clients fail to do that the route's real users do, when that explains at least half of it: a
+     * route whose real users carry an account (chat completions) flooded without one gets REQUIRE_ACCOUNT
+     * ({@value #ACCOUNT_RULE}); a route whose real users come with browsers and apps (registrations) flooded by
+     * scripts gets REFUSE_SCRIPTED ({@value #SCRIPTED_RULE}). The larger excess is chosen; its blast radius is the
+     * share of the route's usual traffic that lacks it (what the command would refuse of real users).
+     */
+    private MitigationCandidate clientRestriction(EndpointBaseline baseline, EndpointRate rate, double expected, long detectedAt,
+                                                  Map<String, Double> figures, String reason) {
+        long requests = rate.getRequests();
+        double surge = requests - expected;
+        double anonymous = requests - rate.getAccountRequests();
+        double usualAnonymous = Math.max(0, 1 - baseline.getAccountShare());
+        // what the window lacks beyond the route's usual share of it: a route that is anonymous as a rule (login,
+        // registration) has no excess without an account, however much it surges
+        double anonymousExcess = anonymous - usualAnonymous * requests;
+        double scriptedExcess = rate.getScriptedRequests() - baseline.getScriptedShare() * requests;
+        boolean account = anonymousExcess >= scriptedExcess;
+        double excess = account ? anonymousExcess : scriptedExcess;
+        if (excess < EXPLAINED * surge) {
+            return null;
+        }
+        Map<String, Double> evidence = new LinkedHashMap<>(figures);
+        evidence.put("requestsRefused", account ? anonymous : (double) rate.getScriptedRequests());
+        MitigationCandidate restriction = account
+            ? Candidates.of(ACCOUNT_RULE, MitigationAction.REQUIRE_ACCOUNT, MitigationScope.ENDPOINT, rate.getRoute(), null,
+                null, detectedAt, regionTtlMs, String.format(Locale.ROOT, "%s requires an account: %.0f%% of the window came"
+                    + " without one, against %.0f%% usually; %s", rate.getRoute(), anonymous / requests * 100,
+                    usualAnonymous * 100, reason), evidence)
+            : Candidates.of(SCRIPTED_RULE, MitigationAction.REFUSE_SCRIPTED, MitigationScope.ENDPOINT, rate.getRoute(), null,
+                null, detectedAt, regionTtlMs, String.format(Locale.ROOT, "%s refuses scripted clients: %.0f%% of the window"
+                    + " came from scripts and HTTP libraries, against %.0f%% usually; %s", rate.getRoute(),
+                    100.0 * rate.getScriptedRequests() / requests, baseline.getScriptedShare() * 100, reason), evidence);
+        restriction.setBlastRadius(account ? usualAnonymous : baseline.getScriptedShare());
+        return restriction;
     }
 
     /**

@@ -346,7 +346,7 @@ public final class MitigationPolicy {
     private static int severity(MitigationAction action) {
         return switch (action) {
             case BLOCK -> 3;
-            case RESTRICT_REGISTRATION, RESTRICT_REGION -> 2;
+            case RESTRICT_REGISTRATION, RESTRICT_REGION, REQUIRE_ACCOUNT, REFUSE_SCRIPTED -> 2;
             case THROTTLE -> 1;
             default -> 0;
         };

@@ -48,6 +48,7 @@ public final class EndpointRates {
         }
         union.update(heapify(tick.getSourcesSketch()));
         HllSketch sources = union.getResult(TgtHllType.HLL_4);
+        Map<String, Long> widerPrefixes = mergePrefixes(aggregate.getWiderPrefixes(), tick.getWiderPrefixes());
         Map<String, Long> regions = new HashMap<>(aggregate.getRegionCounts());
         tick.getRegionCounts().forEach((region, count) -> {
             String key = regions.containsKey(region) || regions.size() < maxRegions ? region : EndpointTickAccumulator.OTHER_REGION;
@@ -64,6 +65,9 @@ public final class EndpointRates {
             .setScriptedRequests(aggregate.getScriptedRequests() + tick.getScriptedRequests())
             .setNewSourceRequests(aggregate.getNewSourceRequests() + tick.getNewSourceRequests())
             .setTopPrefixes(mergePrefixes(aggregate.getTopPrefixes(), tick.getTopPrefixes()))
+            .setAccountRequests(aggregate.getAccountRequests() + tick.getAccountRequests())
+            .setWiderPrefixes(widerPrefixes)
+            .setWiderPrefixAccounts(widerAccounts(widerPrefixes, aggregate.getWiderPrefixAccounts(), tick.getWiderPrefixAccounts()))
             .setDistinctSources(Math.round(sources.getEstimate()))
             .setRegionCounts(regions)
             .setSourcesSketch(ByteBuffer.wrap(sources.toCompactByteArray()))
@@ -80,6 +84,18 @@ public final class EndpointRates {
         merged.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(PREFIXES_KEPT)
             .forEach(e -> kept.put(e.getKey(), e.getValue()));
         return kept;
+    }
+
+    /** The account counts of the wider prefixes kept, summed over the ticks. */
+    private static Map<String, Long> widerAccounts(Map<String, Long> kept, Map<String, Long> aggregate, Map<String, Long> tick) {
+        Map<String, Long> merged = new HashMap<>();
+        for (String prefix : kept.keySet()) {
+            long count = aggregate.getOrDefault(prefix, 0L) + tick.getOrDefault(prefix, 0L);
+            if (count > 0) {
+                merged.put(prefix, count);
+            }
+        }
+        return merged;
     }
 
     private static HllSketch heapify(ByteBuffer bytes) {

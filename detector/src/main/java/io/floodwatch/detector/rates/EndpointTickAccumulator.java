@@ -22,7 +22,9 @@ import io.floodwatch.schema.EndpointTick;
  * fewer than {@value #PREFIX_SKETCH_SIZE} * 3/4 distinct prefixes, and otherwise under-counts each prefix by at most
  * {@code 3.5 N / }{@value #PREFIX_SKETCH_SIZE} for N requests in the tick; the {@value #PREFIX_TOP} heaviest
  * prefixes of the tick are reported, so a prefix's window count is a lower bound, exact for any prefix among the
- * heaviest of every tick. Reused across ticks.
+ * heaviest of every tick. A second sketch of the same size counts the wider prefixes of the hierarchy (every level
+ * above the prefix length, one key space), with a third counting their requests that carried an account, so that a
+ * command on a wider prefix knows how many of the route's known users it would refuse. Reused across ticks.
  */
 final class EndpointTickAccumulator {
 
@@ -36,6 +38,9 @@ final class EndpointTickAccumulator {
     private final HllSketch sources = new HllSketch(HLL_LG_K, TgtHllType.HLL_4);
     private final Map<String, long[]> regions = new HashMap<>();
     private final LongsSketch prefixes = new LongsSketch(PREFIX_SKETCH_SIZE);
+    private final LongsSketch wider = new LongsSketch(PREFIX_SKETCH_SIZE);
+    private final LongsSketch widerAccounts = new LongsSketch(PREFIX_SKETCH_SIZE);
+    private long accounts;
     private long requests;
     private long clientErrors;
     private long serverErrors;
@@ -51,9 +56,22 @@ final class EndpointTickAccumulator {
      * Adds one request.
      *
      * @param prefix the source prefix as encoded by {@link SourcePrefixes#ipv4} or {@link SourcePrefixes#ipv6}
+     * @param widerPrefixes the keys of its wider prefixes ({@link SourcePrefixes#widerIpv4}), the first
+     *                      {@code widerCount} of them
+     * @param account whether the request carried an account
      */
-    void add(int status, String region, long sourceHash, long prefix, boolean scriptedAgent, boolean newSource) {
+    void add(int status, String region, long sourceHash, long prefix, long[] widerPrefixes, int widerCount,
+             boolean scriptedAgent, boolean newSource, boolean account) {
         requests++;
+        for (int i = 0; i < widerCount; i++) {
+            wider.update(widerPrefixes[i]);
+            if (account) {
+                widerAccounts.update(widerPrefixes[i]);
+            }
+        }
+        if (account) {
+            accounts++;
+        }
         if (scriptedAgent) {
             scripted++;
         }
@@ -88,6 +106,7 @@ final class EndpointTickAccumulator {
      *                     its count in the heavy prefixes
      */
     EndpointTick toTick(String route, long windowStart, SourcePrefixes prefixCodec, Map<Long, Double> sharedShares) {
+        LongsSketch.Row[] widerKeys = heaviest(wider);
         Map<String, Long> regionCounts = new HashMap<>(regions.size() * 2);
         regions.forEach((region, count) -> {
             if (count[0] > 0) {
@@ -106,12 +125,41 @@ final class EndpointTickAccumulator {
             .setScriptedRequests(scripted)
             .setNewSourceRequests(newSources)
             .setTopPrefixes(topPrefixes(prefixCodec, sharedShares))
+            .setAccountRequests(accounts)
+            .setWiderPrefixes(widerPrefixes(widerKeys))
+            .setWiderPrefixAccounts(widerAccounts(widerKeys))
             .build();
     }
 
-    private Map<String, Long> topPrefixes(SourcePrefixes prefixCodec, Map<Long, Double> sharedShares) {
-        LongsSketch.Row[] rows = prefixes.getFrequentItems(0, ErrorType.NO_FALSE_POSITIVES);
+    private static LongsSketch.Row[] heaviest(LongsSketch sketch) {
+        LongsSketch.Row[] rows = sketch.getFrequentItems(0, ErrorType.NO_FALSE_POSITIVES);
         java.util.Arrays.sort(rows, java.util.Comparator.comparingLong(r -> -r.getLowerBound()));
+        return rows;
+    }
+
+    private static Map<String, Long> widerPrefixes(LongsSketch.Row[] rows) {
+        Map<String, Long> top = new HashMap<>();
+        for (int i = 0; i < rows.length && top.size() < PREFIX_TOP; i++) {
+            if (rows[i].getLowerBound() > 0) {
+                top.put(SourcePrefixes.widerCidr(rows[i].getItem()), rows[i].getLowerBound());
+            }
+        }
+        return top;
+    }
+
+    private Map<String, Long> widerAccounts(LongsSketch.Row[] rows) {
+        Map<String, Long> top = new HashMap<>();
+        for (int i = 0; i < rows.length && top.size() < PREFIX_TOP; i++) {
+            long count = widerAccounts.getEstimate(rows[i].getItem());
+            if (rows[i].getLowerBound() > 0 && count > 0) {
+                top.put(SourcePrefixes.widerCidr(rows[i].getItem()), count);
+            }
+        }
+        return top;
+    }
+
+    private Map<String, Long> topPrefixes(SourcePrefixes prefixCodec, Map<Long, Double> sharedShares) {
+        LongsSketch.Row[] rows = heaviest(prefixes);
         Map<String, Long> top = new HashMap<>();
         for (int i = 0; i < rows.length && top.size() < PREFIX_TOP; i++) {
             long count = Math.round(rows[i].getLowerBound() * (1 - sharedShares.getOrDefault(rows[i].getItem(), 0.0)));
@@ -129,7 +177,10 @@ final class EndpointTickAccumulator {
         rateLimited = 0;
         scripted = 0;
         newSources = 0;
+        accounts = 0;
         regions.clear();
+        wider.reset();
+        widerAccounts.reset();
         sources.reset();
         prefixes.reset();
     }

@@ -9,6 +9,7 @@ import io.floodwatch.schema.EndpointTick;
 import io.floodwatch.schema.RequestEvent;
 import io.floodwatch.schema.SourceTick;
 import io.floodwatch.schema.target.IpAddress;
+import io.floodwatch.schema.target.UserAgents;
 
 /**
  * A task's traffic since its last commit, pre-aggregated per window: per route an
@@ -69,12 +70,15 @@ public final class TrafficTick {
      *                      (divides the window size)
      * @param windowSketchSize counters of the sketches kept over a whole window (exact up to three quarters of this
      *                         many distinct IPs, so that the verdict does not depend on the order of the events)
+     * @param ipv4WiderLengths the wider IPv4 levels of the prefix hierarchy the route summaries count
+     * @param ipv6WiderLengths the same for IPv6
      */
     public record Settings(long windowSizeMs, int maxRegions, int sketchSize, int topSources, int ipv4PrefixLength,
                            int ipv6PrefixLength, double ipFloorPerSecond, double prefixFloorPerSecond,
                            double failureFloorPerSecond, double anonymousFloorPerSecond, double populationQuantile,
                            int populationLgEntries, int profiledMax, int sharedMinIdentities, long settleMs,
-                           long verdictStepMs, int windowSketchSize) {
+                           long verdictStepMs, int windowSketchSize, List<Integer> ipv4WiderLengths,
+                           List<Integer> ipv6WiderLengths) {
     }
 
     /** Fewest requests without an account in a window for an IP to be reported for them, whatever the rate. */
@@ -92,6 +96,8 @@ public final class TrafficTick {
     private final long stepMs;
     private final int steps;
     private long nextVerdictAt = Long.MAX_VALUE;
+    /** The wider prefixes of the event being added, reused from event to event. */
+    private final long[] wider;
 
     /**
      * @param settings sizes and floors
@@ -103,7 +109,9 @@ public final class TrafficTick {
         this.windowSizeMs = settings.windowSizeMs();
         this.stepMs = settings.verdictStepMs();
         this.steps = (int) (windowSizeMs / stepMs);
-        this.prefixCodec = new SourcePrefixes(settings.ipv4PrefixLength(), settings.ipv6PrefixLength());
+        this.prefixCodec = new SourcePrefixes(settings.ipv4PrefixLength(), settings.ipv6PrefixLength(),
+            settings.ipv4WiderLengths(), settings.ipv6WiderLengths());
+        this.wider = new long[prefixCodec.widerLevels()];
         this.memory = memory;
     }
 
@@ -140,8 +148,10 @@ public final class TrafficTick {
         String humanAgent = succeeded && !scripted ? event.getUserAgent() : null;
         long sourceHash;
         long prefix;
+        int widerCount;
         if (ipv4 != IpAddress.NOT_IPV4) {
             prefix = prefixCodec.ipv4(ipv4);
+            widerCount = prefixCodec.widerIpv4(ipv4, wider);
             sourceHash = ipv4;
             window.sources.addIpv4(ipv4, sourceHash, prefix, failed, account == null, identifiedAccount, humanAgent,
                 timestamp - start);
@@ -149,6 +159,7 @@ public final class TrafficTick {
             String canonical = IpAddress.ipv6Text(ipv6);
             long high = IpAddress.ipv6High(ipv6);
             prefix = prefixCodec.ipv6(high);
+            widerCount = prefixCodec.widerIpv6(high, wider);
             sourceHash = high * 31 + canonical.hashCode();
             window.sources.addIpv6(canonical, sourceHash, prefix, failed, account == null, identifiedAccount, humanAgent,
                 timestamp - start);
@@ -159,7 +170,8 @@ public final class TrafficTick {
             endpoint = new EndpointTickAccumulator(settings.maxRegions());
             window.endpoints.put(route.name(), endpoint);
         }
-        endpoint.add(status, EndpointTickAccumulator.region(event.getRegion()), sourceHash, prefix, scripted, !returning);
+        endpoint.add(status, EndpointTickAccumulator.region(event.getRegion()), sourceHash, prefix, wider, widerCount, scripted,
+            !returning, account != null);
         window.active = true;
     }
 

@@ -330,7 +330,8 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
             config.getInt(FloodwatchConfig.SHARED_MIN_IDENTITIES_CONFIG),
             config.getLong(FloodwatchConfig.SOURCES_VERDICT_SETTLE_CONFIG),
             config.getLong(FloodwatchConfig.SOURCES_VERDICT_STEP_CONFIG),
-            config.getInt(FloodwatchConfig.SOURCES_WINDOW_SKETCH_SIZE_CONFIG));
+            config.getInt(FloodwatchConfig.SOURCES_WINDOW_SKETCH_SIZE_CONFIG),
+            config.widerLengths(FloodwatchConfig.IPV4_WIDER_CONFIG), config.widerLengths(FloodwatchConfig.IPV6_WIDER_CONFIG));
     }
 
     private long timestampIn(long windowStart, long maxTimestamp) {

@@ -34,29 +34,31 @@ public final class RuleBook {
     public static final String MITIGATION = "mitigation";
 
     /** The settings each rule id may change. */
-    public static final Map<String, List<String>> RULE_SETTINGS = Map.of(
-        RuleIds.SOURCE_RATE_LIMIT, List.of(FloodwatchConfig.IP_THROTTLE_RATE_CONFIG, FloodwatchConfig.IP_BLOCK_RATE_CONFIG,
+    public static final Map<String, List<String>> RULE_SETTINGS = Map.ofEntries(
+        Map.entry(RuleIds.SOURCE_RATE_LIMIT, List.of(FloodwatchConfig.IP_THROTTLE_RATE_CONFIG, FloodwatchConfig.IP_BLOCK_RATE_CONFIG,
             FloodwatchConfig.PREFIX_THROTTLE_RATE_CONFIG, FloodwatchConfig.PREFIX_BLOCK_RATE_CONFIG,
             FloodwatchConfig.SOURCE_TTL_CONFIG, FloodwatchConfig.SHARED_MIN_IDENTITIES_CONFIG,
-            FloodwatchConfig.SHARED_PER_IDENTITY_CONFIG),
-        RuleIds.SOURCE_RELATIVE, List.of(FloodwatchConfig.RELATIVE_QUANTILE_CONFIG,
+            FloodwatchConfig.SHARED_PER_IDENTITY_CONFIG)),
+        Map.entry(RuleIds.SOURCE_RELATIVE, List.of(FloodwatchConfig.RELATIVE_QUANTILE_CONFIG,
             FloodwatchConfig.RELATIVE_THROTTLE_MULTIPLE_CONFIG, FloodwatchConfig.RELATIVE_BLOCK_MULTIPLE_CONFIG,
             FloodwatchConfig.RELATIVE_THROTTLE_MIN_CONFIG, FloodwatchConfig.RELATIVE_BLOCK_MIN_CONFIG,
-            FloodwatchConfig.RELATIVE_MIN_SOURCES_CONFIG),
-        RuleIds.SOURCE_FAILURES, List.of(FloodwatchConfig.IP_FAILURE_RATE_CONFIG,
-            FloodwatchConfig.PREFIX_FAILURE_RATE_CONFIG, FloodwatchConfig.FAILURE_RATIO_CONFIG),
-        RuleIds.ENDPOINT_ATTACK, List.of(FloodwatchConfig.ATTACK_SCORE_CONFIG, FloodwatchConfig.HEAVY_PREFIX_REQUESTS_CONFIG,
-            FloodwatchConfig.PREFIX_COMMANDS_MAX_CONFIG),
-        RuleIds.ENDPOINT_SURGE, List.of(FloodwatchConfig.ENDPOINT_SURGE_FACTOR_CONFIG,
+            FloodwatchConfig.RELATIVE_MIN_SOURCES_CONFIG)),
+        Map.entry(RuleIds.SOURCE_FAILURES, List.of(FloodwatchConfig.IP_FAILURE_RATE_CONFIG,
+            FloodwatchConfig.PREFIX_FAILURE_RATE_CONFIG, FloodwatchConfig.FAILURE_RATIO_CONFIG)),
+        Map.entry(RuleIds.ENDPOINT_ATTACK, List.of(FloodwatchConfig.ATTACK_SCORE_CONFIG, FloodwatchConfig.HEAVY_PREFIX_REQUESTS_CONFIG,
+            FloodwatchConfig.PREFIX_COMMANDS_MAX_CONFIG, FloodwatchConfig.WIDER_MIN_SHARE_CONFIG)),
+        Map.entry(RuleIds.ENDPOINT_SURGE, List.of(FloodwatchConfig.ENDPOINT_SURGE_FACTOR_CONFIG,
             FloodwatchConfig.ENDPOINT_MIN_REQUESTS_CONFIG, FloodwatchConfig.ENDPOINT_THROTTLE_HEADROOM_CONFIG,
-            FloodwatchConfig.ENDPOINT_TTL_CONFIG),
-        RuleIds.REGISTRATION_REGION_SHIFT, List.of(FloodwatchConfig.REGISTRATION_SURGE_FACTOR_CONFIG,
+            FloodwatchConfig.ENDPOINT_TTL_CONFIG)),
+        Map.entry(RuleIds.REGISTRATION_REGION_SHIFT, List.of(FloodwatchConfig.REGISTRATION_SURGE_FACTOR_CONFIG,
             FloodwatchConfig.REGISTRATION_MIN_REQUESTS_CONFIG, FloodwatchConfig.REGISTRATION_FOREIGN_SHARE_CONFIG,
-            FloodwatchConfig.REGISTRATION_USUAL_SHARE_CONFIG, FloodwatchConfig.REGISTRATION_TTL_CONFIG),
-        RuleIds.REGION_SHIFT, List.of(FloodwatchConfig.REGION_FOREIGN_SHARE_CONFIG, FloodwatchConfig.REGION_TTL_CONFIG),
-        RuleIds.ENDPOINT_OVERLOAD, List.of(FloodwatchConfig.CAPACITIES_CONFIG),
-        MITIGATION, List.of(FloodwatchConfig.ALLOWLIST_CONFIG, FloodwatchConfig.BLAST_RADIUS_CONFIG,
-            FloodwatchConfig.LIFT_AFTER_CONFIG, FloodwatchConfig.OFFENCE_MEMORY_CONFIG, FloodwatchConfig.TTL_MAX_CONFIG));
+            FloodwatchConfig.REGISTRATION_USUAL_SHARE_CONFIG, FloodwatchConfig.REGISTRATION_TTL_CONFIG)),
+        Map.entry(RuleIds.REGION_SHIFT, List.of(FloodwatchConfig.REGION_FOREIGN_SHARE_CONFIG, FloodwatchConfig.REGION_TTL_CONFIG)),
+        Map.entry(RuleIds.ACCOUNT_REQUIRED, List.of()),
+        Map.entry(RuleIds.SCRIPTED_REFUSED, List.of()),
+        Map.entry(RuleIds.ENDPOINT_OVERLOAD, List.of(FloodwatchConfig.CAPACITIES_CONFIG)),
+        Map.entry(MITIGATION, List.of(FloodwatchConfig.ALLOWLIST_CONFIG, FloodwatchConfig.BLAST_RADIUS_CONFIG,
+            FloodwatchConfig.LIFT_AFTER_CONFIG, FloodwatchConfig.OFFENCE_MEMORY_CONFIG, FloodwatchConfig.TTL_MAX_CONFIG)));
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_VALUE_BYTES = 64 * 1024;

@@ -17,6 +17,10 @@ public final class RuleIds {
     public static final String REGISTRATION_REGION_SHIFT = "registration-region-shift";
     /** Any other route's attack coming mostly from outside the usual regions. */
     public static final String REGION_SHIFT = "region-shift";
+    /** An attacked route whose surge comes without the account its real users carry. */
+    public static final String ACCOUNT_REQUIRED = "account-required";
+    /** An attacked route whose surge comes from scripts where its real users come with browsers and apps. */
+    public static final String SCRIPTED_REFUSED = "scripted-refused";
     /** Legitimate traffic above a route's capacity. */
     public static final String ENDPOINT_OVERLOAD = "endpoint-overload";
     /** Real users surging (an observation, never a command). */

@@ -21,7 +21,7 @@ class BaselineModelTest {
     private static final long GRACE_MS = 20_000L;
     private static final String ROUTE = "GET /api/v1/models";
 
-    private final BaselineModel model = new BaselineModel(0.5, WINDOW_MS, GRACE_MS, 20, 3, 50_000);
+    private final BaselineModel model = new BaselineModel(0.5, WINDOW_MS, GRACE_MS, 20, 3, 50_000, 0.1);
 
     /*
      * Copying a generated record (newBuilder(other)) makes Avro load its classes through its class-security check;

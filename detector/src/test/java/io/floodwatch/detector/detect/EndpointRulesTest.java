@@ -42,7 +42,7 @@ class EndpointRulesTest {
         Map.entry(FloodwatchConfig.REGISTRATION_USUAL_SHARE_CONFIG, 0.05),
         Map.entry(FloodwatchConfig.HEAVY_PREFIX_REQUESTS_CONFIG, 20L),
         Map.entry(FloodwatchConfig.CAPACITIES_CONFIG, MODELS + "=50")));
-    private final BaselineModel model = new BaselineModel(0.1, 10_000, 20_000, 20, 6, 100_000);
+    private final BaselineModel model = new BaselineModel(0.1, 10_000, 20_000, 20, 6, 100_000, 0.1);
     private final EndpointRules rules = new EndpointRules(config, model);
 
     @Test
@@ -134,9 +134,9 @@ class EndpointRulesTest {
 
     @Test
     void shouldThrottleTheEndpointWithItsBlastRadiusWhenAnAttackIsTooSpreadOutToName() {
-        // Given a failing, scripted surge from the usual regions with no heavy prefix
+        // Given a failing surge from the usual regions with no heavy prefix, mostly from browsers (scripts are a third)
         EndpointBaseline learned = baseline(LOGIN, 20, 100, 100, USUAL_MIX);
-        EndpointRate surge = window(LOGIN, 1_000).regions(Map.of("US", 1_000L)).scripted(900).failures(900).build();
+        EndpointRate surge = window(LOGIN, 1_000).regions(Map.of("US", 1_000L)).scripted(300).failures(900).build();
 
         // When
         List<MitigationCandidate> candidates = rules.evaluate(learned, surge, T0);
@@ -215,6 +215,107 @@ class EndpointRulesTest {
         assertEquals(EndpointRules.ATTACK, afterAttack.get(0).getVerdict());
     }
 
+    @Test
+    void shouldBlockTheWiderBlockWhenAFloodComesFromAFreshSlash64EveryRequest() {
+        // Given a scripted surge from one /48, every request from its own /64 (no /64 heavy), a tenth of it in one /56
+        EndpointBaseline learned = baseline(CHAT, 20, 100, 100, Map.of("US", 1.0));
+        EndpointRate surge = window(CHAT, 1_000).scripted(900)
+            .wider("2a01:4f8:c0de::/48", 900).wider("2a01:4f8:c0de:100::/56", 90).wider("2a01:4f8::/32", 900)
+            .wider("2a01:4f8:c000::/40", 900).build();
+
+        // When
+        List<MitigationCandidate> candidates = rules.evaluate(learned, surge, T0);
+
+        // Then the /48 alone: the /56 carries too little of the window, the /40 and /32 nothing beyond the /48
+        MitigationCandidate block = only(candidates, MitigationAction.BLOCK);
+        assertEquals("prefix:2a01:4f8:c0de::/48", block.getKey());
+        assertEquals(EndpointRules.ATTACK_RULE, block.getRule());
+        assertEquals(0.0, block.getBlastRadius(), 1e-9, "no request of the block carried an account");
+        assertTrue(candidates.stream().noneMatch(c -> c.getAction() == MitigationAction.THROTTLE),
+            "the block explains the surge: " + candidates);
+    }
+
+    @Test
+    void shouldNameTheWiderBlockInsteadOfItsHeavyPrefixesWhenTheyExplainTooLittleOfIt() {
+        // Given a flood over one /16 where two /24s are heavy and the rest is spread over fresh /24s
+        EndpointBaseline learned = baseline(CHAT, 20, 100, 100, Map.of("US", 1.0));
+        EndpointRate surge = window(CHAT, 1_000).scripted(900).prefix("198.18.1.0/24", 60).prefix("198.18.2.0/24", 50)
+            .wider("198.18.0.0/16", 900).wider("198.18.0.0/20", 500).build();
+
+        // When
+        List<MitigationCandidate> candidates = rules.evaluate(learned, surge, T0);
+
+        // Then the /20 explains 390 beyond its two /24s, the /16 400 beyond the /20: one command on the /16 stands for all
+        MitigationCandidate block = only(candidates, MitigationAction.BLOCK);
+        assertEquals("prefix:198.18.0.0/16", block.getKey());
+        assertEquals(900.0, block.getEvidence().get("prefixRequests"), 1e-9);
+    }
+
+    @Test
+    void shouldGiveAWiderBlockTheShareOfTheRoutesKnownUsersItHoldsAsItsBlastRadius() {
+        // Given a /16 carrying a scripted flood and half of the route's requests with an account
+        EndpointBaseline learned = baseline(CHAT, 20, 100, 100, Map.of("US", 1.0));
+        EndpointRate surge = window(CHAT, 1_000).scripted(800).accounts(200).wider("198.18.0.0/16", 900, 100).build();
+
+        // When
+        List<MitigationCandidate> candidates = rules.evaluate(learned, surge, T0);
+
+        // Then the planner will hold it past the blast-radius cap (20% by default)
+        MitigationCandidate block = only(candidates, MitigationAction.BLOCK);
+        assertEquals(0.5, block.getBlastRadius(), 1e-9);
+    }
+
+    @Test
+    void shouldRequireAnAccountWhenARouteWhoseUsersSignInIsFloodedWithoutOne() {
+        // Given chat completions, 98% signed in as a rule, flooded by browsers from the usual region, spread thin, that
+        // never sign in
+        EndpointBaseline learned = EndpointBaseline.newBuilder(baseline(CHAT, 20, 100, 100, Map.of("US", 1.0)))
+            .setAccountShare(0.98).build();
+        EndpointRate surge = window(CHAT, 1_000).accounts(100).build();
+
+        // When
+        List<MitigationCandidate> candidates = rules.evaluate(learned, surge, T0);
+
+        // Then the route requires an account; its blast radius is the 2% that usually come without one
+        MitigationCandidate restriction = only(candidates, MitigationAction.REQUIRE_ACCOUNT);
+        assertEquals(EndpointRules.ACCOUNT_RULE, restriction.getRule());
+        assertEquals(MitigationScope.ENDPOINT, restriction.getScope());
+        assertEquals(0.02, restriction.getBlastRadius(), 1e-9);
+        assertTrue(restriction.getReason().contains("90% of the window came without one"), restriction.getReason());
+        assertTrue(candidates.stream().noneMatch(c -> c.getAction() == MitigationAction.THROTTLE), candidates.toString());
+    }
+
+    @Test
+    void shouldRefuseScriptedClientsWhenRegistrationsFromTheUsualRegionsComeFromScripts() {
+        // Given registrations from the usual regions, spread thin, scripted and mostly rejected
+        EndpointBaseline learned = EndpointBaseline.newBuilder(baseline(REGISTER, 20, 10, 4, USUAL_MIX))
+            .setScriptedShare(0.01).build();
+        EndpointRate surge = window(REGISTER, 100).regions(Map.of("US", 70L, "DE", 30L)).scripted(90).failures(80).build();
+
+        // When
+        List<MitigationCandidate> candidates = rules.evaluate(learned, surge, T0);
+
+        // Then no region restriction can help; scripts are refused, people with browsers are not
+        MitigationCandidate refusal = only(candidates, MitigationAction.REFUSE_SCRIPTED);
+        assertEquals(EndpointRules.SCRIPTED_RULE, refusal.getRule());
+        assertEquals(0.01, refusal.getBlastRadius(), 1e-9);
+        assertTrue(candidates.stream().noneMatch(c -> c.getAction() == MitigationAction.RESTRICT_REGISTRATION), candidates.toString());
+    }
+
+    @Test
+    void shouldLeaveClientsAloneWhenTheRouteAlreadyCarriesWhatTheSurgeLacks() {
+        // Given a route whose users never sign in (registrations), flooded by failing browsers without an account
+        EndpointBaseline learned = baseline(LOGIN, 20, 100, 100, USUAL_MIX);
+        EndpointRate surge = window(LOGIN, 1_000).regions(Map.of("US", 1_000L)).failures(900).build();
+
+        // When
+        List<MitigationCandidate> candidates = rules.evaluate(learned, surge, T0);
+
+        // Then neither an account requirement (nobody usually has one) nor a refusal of scripts (there are none)
+        assertTrue(candidates.stream().noneMatch(c -> c.getAction() == MitigationAction.REQUIRE_ACCOUNT
+            || c.getAction() == MitigationAction.REFUSE_SCRIPTED), candidates.toString());
+    }
+
     private static MitigationCandidate only(List<MitigationCandidate> candidates, MitigationAction action) {
         List<MitigationCandidate> matching = candidates.stream().filter(c -> c.getAction() == action).toList();
         assertEquals(1, matching.size(), candidates.toString());
@@ -244,6 +345,8 @@ class EndpointRulesTest {
     private static final class Window {
         private final EndpointRate.Builder rate;
         private final Map<String, Long> prefixes = new HashMap<>();
+        private final Map<String, Long> wider = new HashMap<>();
+        private final Map<String, Long> widerAccounts = new HashMap<>();
 
         Window(String route, long requests) {
             rate = EndpointRate.newBuilder().setRoute(route).setWindowStart(T0).setWindowEnd(T0 + 10_000).setRequests(requests)
@@ -271,8 +374,23 @@ class EndpointRulesTest {
             return this;
         }
 
+        Window wider(String cidr, long requests) {
+            return wider(cidr, requests, 0);
+        }
+
+        Window wider(String cidr, long requests, long accounts) {
+            wider.put(cidr, requests);
+            widerAccounts.put(cidr, accounts);
+            return this;
+        }
+
+        Window accounts(long accounts) {
+            rate.setAccountRequests(accounts);
+            return this;
+        }
+
         EndpointRate build() {
-            return rate.setTopPrefixes(prefixes).build();
+            return rate.setTopPrefixes(prefixes).setWiderPrefixes(wider).setWiderPrefixAccounts(widerAccounts).build();
         }
     }
 }

@@ -1,8 +1,10 @@
 package io.floodwatch.detector.rates;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.datasketches.hll.HllSketch;
@@ -109,6 +111,33 @@ class EndpointRatesTest {
         assertEquals(Map.of("US", 2L, "CN", 1L, "ZZ", 1L), merged.getRegionCounts());
     }
 
+    @Test
+    void shouldCountEveryWiderLevelOfTheHierarchyWhenAFloodComesFromFreshSlash64s() {
+        // Given 300 requests, each from a fresh /64 of one /48, a third of them with an account, over two ticks
+        TrafficTick traffic = newTick(64, 16, 0, 0, 0);
+        Route route = new Route(ROUTE);
+        List<EndpointTick> ticks = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            RequestEvent event = event(String.format("2001:db8:1:%x::1", i), 200, "US");
+            event.setAccountId(i % 3 == 0 ? "acct-" + i : null);
+            traffic.add(event, route, T0 + i);
+            if (i == 149 || i == 299) {
+                ticks.add(traffic.drain(T0).endpoints().get(0));
+            }
+        }
+
+        // When
+        EndpointRate merged = rates.merge(ROUTE, ticks.get(1), rates.merge(ROUTE, ticks.get(0), EndpointRates.empty()));
+
+        // Then no /64 is heavy, while the /48 and every level above it carry all 300
+        assertTrue(merged.getTopPrefixes().values().stream().allMatch(count -> count == 1), merged.getTopPrefixes().toString());
+        assertEquals(300L, merged.getWiderPrefixes().get("2001:db8:1::/48"));
+        assertEquals(300L, merged.getWiderPrefixes().get("2001:db8::/32"));
+        assertEquals(256L, merged.getWiderPrefixes().get("2001:db8:1::/56"), "subnets 0 to ff");
+        assertEquals(100L, merged.getWiderPrefixAccounts().get("2001:db8:1::/48"));
+        assertEquals(100L, merged.getAccountRequests());
+    }
+
     private static EndpointTick tick(long requests, long clientErrors, long serverErrors, Map<String, Long> regions,
                                      long... sources) {
         HllSketch sketch = new HllSketch(10, TgtHllType.HLL_4);
@@ -139,7 +168,7 @@ class EndpointRatesTest {
 
     private static TrafficTick newTick(int sketchSize, int top, double ipFloor, double prefixFloor, double failureFloor) {
         return new TrafficTick(new TrafficTick.Settings(WINDOW_MS, 64, sketchSize, top, 24, 64, ipFloor, prefixFloor, failureFloor,
-            ipFloor, 0.5, 9, 512, 5, 2_000, 2_500, 4096),
+            ipFloor, 0.5, 9, 512, 5, 2_000, 2_500, 4096, List.of(20, 16), List.of(56, 48, 40, 32)),
             new SourceMemory(DAY_MS, 10_000, 0.01));
     }
 }

@@ -418,7 +418,7 @@ class TrafficTickTest {
     private static TrafficTick newTick(int sketchSize, int top, double ipFloor, double prefixFloor, double failureFloor,
                                        double anonymousFloor) {
         return new TrafficTick(new TrafficTick.Settings(WINDOW_MS, 64, sketchSize, top, 24, 64, ipFloor, prefixFloor, failureFloor,
-            anonymousFloor, 0.5, 9, 512, 5, SETTLE_MS, STEP_MS, 4096),
+            anonymousFloor, 0.5, 9, 512, 5, SETTLE_MS, STEP_MS, 4096, List.of(20, 16), List.of(56, 48, 40, 32)),
             new SourceMemory(DAY_MS, 10_000, 0.01));
     }
 }

@@ -11,7 +11,11 @@ public enum Decision {
     /** Refuse a registration from a region outside the ones allowed for its endpoint. */
     REFUSE_REGISTRATION(403),
     /** Refuse a request to a region-restricted route from outside its allowed regions (past their budget, if any). */
-    REFUSE_REGION(403);
+    REFUSE_REGION(403),
+    /** Refuse a request without an account to a route that requires one. */
+    REFUSE_ANONYMOUS(401),
+    /** Refuse a request with a script's user agent (or none) to a route that refuses them. */
+    REFUSE_SCRIPTED(403);
 
     private final int status;
 
@@ -19,7 +23,7 @@ public enum Decision {
         this.status = status;
     }
 
-    /** The HTTP status for the client: 200, 403 or 429. */
+    /** The HTTP status for the client: 200, 401, 403 or 429. */
     public int status() {
         return status;
     }

@@ -14,6 +14,7 @@ import io.floodwatch.schema.MitigationCommand;
 import io.floodwatch.schema.MitigationMode;
 import io.floodwatch.schema.MitigationScope;
 import io.floodwatch.schema.target.RoutePaths;
+import io.floodwatch.schema.target.UserAgents;
 import io.floodwatch.schema.target.TargetKeys;
 
 /**
@@ -28,7 +29,8 @@ import io.floodwatch.schema.target.TargetKeys;
  * BLOCK refuses it; RESTRICT_REGISTRATION (on a registration route) refuses requests from regions outside the
  * allowed ones, and requests without a region; RESTRICT_REGION (on any route) lets the allowed regions through and
  * holds the others, and requests without a region, to the command's rate in all (one token bucket), or refuses them
- * when it has none; THROTTLE
+ * when it has none; REQUIRE_ACCOUNT (on any route) refuses the requests without an account; REFUSE_SCRIPTED (on any
+ * route) refuses the requests whose user agent is absent or a script's; THROTTLE
  * refuses what exceeds the command's rate, through one token bucket per command. Endpoint THROTTLEs apply
  * {@code rateShare} of their rate, so that N gateways behind a balancer together admit the rate the command names.
  *
@@ -121,7 +123,8 @@ public final class EnforcementTable {
             && (command.getRateLimitPerSecond() == null || !(command.getRateLimitPerSecond() > 0))) {
             throw new RejectedCommandException("THROTTLE without a positive rateLimitPerSecond");
         }
-        if ((action == MitigationAction.RESTRICT_REGISTRATION || action == MitigationAction.RESTRICT_REGION)
+        if ((action == MitigationAction.RESTRICT_REGISTRATION || action == MitigationAction.RESTRICT_REGION
+            || action == MitigationAction.REQUIRE_ACCOUNT || action == MitigationAction.REFUSE_SCRIPTED)
             && scope != MitigationScope.ENDPOINT) {
             throw new RejectedCommandException(action + " applies to an ENDPOINT, not a " + scope);
         }
@@ -292,6 +295,8 @@ public final class EnforcementTable {
             case RESTRICT_REGISTRATION -> entry.allows(request.region()) ? Decision.ALLOW : Decision.REFUSE_REGISTRATION;
             case RESTRICT_REGION -> entry.allows(request.region()) || (entry.bucket != null && entry.bucket.tryTake(now))
                 ? Decision.ALLOW : Decision.REFUSE_REGION;
+            case REQUIRE_ACCOUNT -> request.accountId() != null ? Decision.ALLOW : Decision.REFUSE_ANONYMOUS;
+            case REFUSE_SCRIPTED -> UserAgents.isScripted(request.userAgent()) ? Decision.REFUSE_SCRIPTED : Decision.ALLOW;
             default -> Decision.ALLOW;
         };
     }

@@ -109,7 +109,7 @@ public final class DecisionServer implements AutoCloseable {
         Headers headers = exchange.getRequestHeaders();
         Decision decision = decide(new GatewayRequest(headers.getFirst("X-Real-IP"), headers.getFirst("X-Original-Method"),
             headers.getFirst("X-Original-URI"), blankToNull(headers.getFirst("X-Account-Id")),
-            blankToNull(headers.getFirst("X-Region"))));
+            blankToNull(headers.getFirst("X-Region")), blankToNull(headers.getFirst("User-Agent"))));
         respond(exchange, decision == Decision.ALLOW ? 200 : 403, decision);
     }
 
@@ -120,7 +120,7 @@ public final class DecisionServer implements AutoCloseable {
         String path = uri.substring("/envoy/authz".length());
         Decision decision = decide(new GatewayRequest(envoyClient(headers), exchange.getRequestMethod(),
             (path.isEmpty() ? "/" : path) + (query == null ? "" : "?" + query), blankToNull(headers.getFirst("X-Account-Id")),
-            blankToNull(headers.getFirst("X-Region"))));
+            blankToNull(headers.getFirst("X-Region")), blankToNull(headers.getFirst("User-Agent"))));
         respond(exchange, decision.status(), decision);
     }
 

@@ -37,6 +37,8 @@ import io.floodwatch.schema.MitigationScope;
 @Fork(1)
 public class EnforcementTableBenchmark {
 
+    private static final String BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+
     private static final int REQUESTS = 4_096;
 
     @Param({"1000", "100000"})
@@ -74,10 +76,10 @@ public class EnforcementTableBenchmark {
         hits = new GatewayRequest[REQUESTS];
         for (int i = 0; i < REQUESTS; i++) {
             misses[i] = new GatewayRequest("172.16." + (i >> 8 & 0xff) + "." + (i & 0xff), "GET", "/api/v1/chat/completions",
-                null, "US");
+                null, "US", BROWSER);
             int j = (i * 7919) % commands;
             hits[i] = new GatewayRequest("10." + ((j >> 16) & 0xff) + "." + ((j >> 8) & 0xff) + "." + (j & 0xff), "GET",
-                "/api/v1/models", null, "US");
+                "/api/v1/models", null, "US", BROWSER);
         }
     }
 

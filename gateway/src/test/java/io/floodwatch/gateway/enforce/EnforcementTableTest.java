@@ -18,6 +18,8 @@ import io.floodwatch.schema.MitigationScope;
 
 class EnforcementTableTest {
 
+    private static final String BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+
     private static final long NOW = 1_800_000_000_000L;
     private static final long LATER = NOW + 60_000;
 
@@ -25,7 +27,7 @@ class EnforcementTableTest {
     private final EnforcementTable table = new EnforcementTable(1.0, clock::get);
 
     private static GatewayRequest from(String ip) {
-        return new GatewayRequest(ip, "GET", "/api/v1/models", null, "US");
+        return new GatewayRequest(ip, "GET", "/api/v1/models", null, "US", BROWSER);
     }
 
     @Test
@@ -121,10 +123,10 @@ class EnforcementTableTest {
         table.apply(restrict("POST /api/v1/auth/register", List.of("CN"), LATER));
 
         // When
-        Decision home = table.decide(new GatewayRequest("203.0.113.7", "POST", "/api/v1/auth/register", null, "cn"));
-        Decision abroad = table.decide(new GatewayRequest("203.0.113.8", "POST", "/api/v1/auth/register?ref=x", null, "US"));
-        Decision unknown = table.decide(new GatewayRequest("203.0.113.9", "POST", "/api/v1/auth/register", null, null));
-        Decision login = table.decide(new GatewayRequest("203.0.113.8", "POST", "/api/v1/auth/login", null, "US"));
+        Decision home = table.decide(new GatewayRequest("203.0.113.7", "POST", "/api/v1/auth/register", null, "cn", BROWSER));
+        Decision abroad = table.decide(new GatewayRequest("203.0.113.8", "POST", "/api/v1/auth/register?ref=x", null, "US", BROWSER));
+        Decision unknown = table.decide(new GatewayRequest("203.0.113.9", "POST", "/api/v1/auth/register", null, null, BROWSER));
+        Decision login = table.decide(new GatewayRequest("203.0.113.8", "POST", "/api/v1/auth/login", null, "US", BROWSER));
 
         // Then
         assertEquals(Decision.ALLOW, home);
@@ -145,14 +147,14 @@ class EnforcementTableTest {
         int homeAllowed = 0;
         int othersAllowed = 0;
         for (int i = 0; i < 10; i++) {
-            homeAllowed += table.decide(new GatewayRequest("203.0.113." + i, "POST", "/api/v1/auth/login", null, "CN"))
+            homeAllowed += table.decide(new GatewayRequest("203.0.113." + i, "POST", "/api/v1/auth/login", null, "CN", BROWSER))
                 == Decision.ALLOW ? 1 : 0;
             Decision other = table.decide(new GatewayRequest("198.51.100." + i, "POST", "/api/v1/auth/login", null,
-                i % 2 == 0 ? "BR" : null));
+                i % 2 == 0 ? "BR" : null, BROWSER));
             othersAllowed += other == Decision.ALLOW ? 1 : 0;
             assertTrue(other == Decision.ALLOW || other == Decision.REFUSE_REGION, other.toString());
         }
-        Decision registration = table.decide(new GatewayRequest("198.51.100.1", "POST", "/api/v1/auth/register", null, "BR"));
+        Decision registration = table.decide(new GatewayRequest("198.51.100.1", "POST", "/api/v1/auth/register", null, "BR", BROWSER));
 
         // Then
         assertEquals(10, homeAllowed);
@@ -169,7 +171,7 @@ class EnforcementTableTest {
 
         // When
         table.apply(restriction);
-        Decision abroad = table.decide(new GatewayRequest("198.51.100.1", "POST", "/api/v1/auth/login", null, "BR"));
+        Decision abroad = table.decide(new GatewayRequest("198.51.100.1", "POST", "/api/v1/auth/login", null, "BR", BROWSER));
         EnforcementTable.RejectedCommandException rejected = assertThrows(EnforcementTable.RejectedCommandException.class,
             () -> table.apply(onAnAddress));
 
@@ -177,6 +179,43 @@ class EnforcementTableTest {
         assertEquals(Decision.REFUSE_REGION, abroad);
         assertEquals(403, abroad.status());
         assertTrue(rejected.getMessage().contains("applies to an ENDPOINT"), rejected.getMessage());
+    }
+
+    @Test
+    void shouldRefuseOnlyRequestsWithoutAnAccountWhenARouteRequiresOne() throws Exception {
+        // Given
+        table.apply(command(MitigationAction.REQUIRE_ACCOUNT, MitigationScope.ENDPOINT, "POST /api/v1/chat/completions", LATER));
+
+        // When
+        Decision anonymous = table.decide(new GatewayRequest("203.0.113.7", "POST", "/api/v1/chat/completions", null, "US", BROWSER));
+        Decision signedIn = table.decide(new GatewayRequest("203.0.113.7", "POST", "/api/v1/chat/completions", "acct-1", "US", BROWSER));
+        Decision elsewhere = table.decide(new GatewayRequest("203.0.113.7", "GET", "/api/v1/models", null, "US", BROWSER));
+
+        // Then
+        assertEquals(Decision.REFUSE_ANONYMOUS, anonymous);
+        assertEquals(401, anonymous.status());
+        assertEquals(Decision.ALLOW, signedIn);
+        assertEquals(Decision.ALLOW, elsewhere);
+    }
+
+    @Test
+    void shouldRefuseOnlyScriptedClientsWhenARouteRefusesThem() throws Exception {
+        // Given
+        table.apply(command(MitigationAction.REFUSE_SCRIPTED, MitigationScope.ENDPOINT, "POST /api/v1/auth/register", LATER));
+        MitigationCommand onAnAddress = command(MitigationAction.REFUSE_SCRIPTED, MitigationScope.SOURCE_IP, "203.0.113.7", LATER);
+
+        // When
+        Decision script = table.decide(new GatewayRequest("203.0.113.7", "POST", "/api/v1/auth/register", null, "CN", "python-requests/2.32"));
+        Decision none = table.decide(new GatewayRequest("203.0.113.7", "POST", "/api/v1/auth/register", null, "CN", null));
+        Decision person = table.decide(new GatewayRequest("203.0.113.7", "POST", "/api/v1/auth/register", null, "CN", BROWSER));
+        Decision login = table.decide(new GatewayRequest("203.0.113.7", "POST", "/api/v1/auth/login", null, "CN", "curl/8.5.0"));
+
+        // Then
+        assertEquals(Decision.REFUSE_SCRIPTED, script);
+        assertEquals(Decision.REFUSE_SCRIPTED, none, "a request without a user agent counts as scripted");
+        assertEquals(Decision.ALLOW, person);
+        assertEquals(Decision.ALLOW, login, "other routes are untouched");
+        assertThrows(EnforcementTable.RejectedCommandException.class, () -> table.apply(onAnAddress));
     }
 
     @Test
@@ -211,7 +250,7 @@ class EnforcementTableTest {
         // When a burst arrives
         int allowed = 0;
         for (int i = 0; i < 100; i++) {
-            allowed += quarter.decide(new GatewayRequest("203.0.113." + i, "GET", "/api/v1/models/42", null, "US")) == Decision.ALLOW ? 1 : 0;
+            allowed += quarter.decide(new GatewayRequest("203.0.113." + i, "GET", "/api/v1/models/42", null, "US", BROWSER)) == Decision.ALLOW ? 1 : 0;
         }
 
         // Then
@@ -224,8 +263,8 @@ class EnforcementTableTest {
         table.apply(command(MitigationAction.BLOCK, MitigationScope.ACCOUNT, "acct-42", LATER));
 
         // When
-        Decision account = table.decide(new GatewayRequest("203.0.113.7", "GET", "/x", "acct-42", "US"));
-        Decision other = table.decide(new GatewayRequest("203.0.113.7", "GET", "/x", "acct-43", "US"));
+        Decision account = table.decide(new GatewayRequest("203.0.113.7", "GET", "/x", "acct-42", "US", BROWSER));
+        Decision other = table.decide(new GatewayRequest("203.0.113.7", "GET", "/x", "acct-43", "US", BROWSER));
 
         // Then
         assertEquals(Decision.BLOCK, account);

@@ -1,4 +1,4 @@
-package io.floodwatch.detector.rates;
+package io.floodwatch.schema.target;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.floodwatch.detector.rates;
+package io.floodwatch.schema.target;
 
 /**
  * Classifies user agents: a request whose user agent is absent, or names an HTTP library, a command-line tool or a
