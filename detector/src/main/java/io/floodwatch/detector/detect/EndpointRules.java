@@ -226,10 +226,18 @@ public final class EndpointRules {
         heavy.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()));
         Map<String, Long> named = new LinkedHashMap<>();
         heavy.subList(0, Math.min(prefixCommandsMax, heavy.size())).forEach(prefix -> named.put(prefix.getKey(), prefix.getValue()));
-        // the smallest wider blocks that explain what the named prefixes do not (a flood from fresh addresses inside
-        // one block), each standing for the named prefixes inside it
+        // the smallest wider blocks that explain what the narrower prefixes do not (a flood from fresh addresses inside
+        // one block), each standing for the named prefixes inside it; every narrower prefix that would pass the wider
+        // threshold explains its own requests, as in hierarchical heavy hitters, so a block is never chosen for what
+        // one ordinary prefix inside it sends
         long widerMin = Math.max(model.widerMinRequests(rate), (long) Math.ceil(2 * baseline.getWiderConcentration() * expected));
-        PrefixHierarchy.Choice wider = PrefixHierarchy.explain(named, rate.getWiderPrefixes(), widerMin);
+        Map<String, Long> narrower = new LinkedHashMap<>(named);
+        rate.getTopPrefixes().forEach((prefix, count) -> {
+            if (count >= widerMin) {
+                narrower.putIfAbsent(prefix, count);
+            }
+        });
+        PrefixHierarchy.Choice wider = PrefixHierarchy.explain(narrower, rate.getWiderPrefixes(), widerMin);
         for (Map.Entry<String, Long> prefix : named.entrySet()) {
             if (wider.covered().contains(prefix.getKey())) {
                 continue;
