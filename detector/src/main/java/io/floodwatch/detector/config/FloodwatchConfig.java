@@ -192,6 +192,8 @@ public final class FloodwatchConfig extends AbstractConfig {
     private static final String DRY_RUN_RULES_DOC = "Rule ids whose commands are published as DRY_RUN (detected, never enforced).";
     public static final String ALLOWLIST_CONFIG = "mitigation.allowlist";
     private static final String ALLOWLIST_DOC = "Never blocked, throttled or restricted: IPs, CIDRs, 'account:ID' and 'region:XX' entries (allowlisted regions are always allowed to register).";
+    public static final String ASN_DATABASE_CONFIG = "mitigation.asn.database";
+    private static final String ASN_DATABASE_DOC = "Path of a local IP-to-AS database in iptoasn.com's TSV format (ip2asn-combined.tsv, plain or .gz), read once at start-up: a command on a source names the autonomous system announcing it. Empty: no lookup.";
     public static final String BLAST_RADIUS_CONFIG = "mitigation.blast.radius.max";
     private static final String BLAST_RADIUS_DOC = "A command that would act on more than this share of its target's baseline legitimate traffic is not enforced but raised for a human.";
     public static final String OFFENCE_MEMORY_CONFIG = "mitigation.offence.memory.ms";
@@ -286,6 +288,7 @@ public final class FloodwatchConfig extends AbstractConfig {
         .define(BASELINE_WARMUP_CONFIG, Type.LONG, 180_000L, Range.atLeast(0), Importance.HIGH, BASELINE_WARMUP_DOC)
         .define(DRY_RUN_RULES_CONFIG, Type.LIST, "", Importance.HIGH, DRY_RUN_RULES_DOC)
         .define(ALLOWLIST_CONFIG, Type.LIST, "", Importance.HIGH, ALLOWLIST_DOC)
+        .define(ASN_DATABASE_CONFIG, Type.STRING, "", Importance.LOW, ASN_DATABASE_DOC)
         .define(BLAST_RADIUS_CONFIG, Type.DOUBLE, 0.2, Range.between(0.0, 1.0), Importance.HIGH, BLAST_RADIUS_DOC)
         .define(OFFENCE_MEMORY_CONFIG, Type.LONG, 86_400_000L, Range.atLeast(0), Importance.MEDIUM, OFFENCE_MEMORY_DOC)
         .define(TTL_MAX_CONFIG, Type.LONG, 86_400_000L, Range.atLeast(1_000), Importance.MEDIUM, TTL_MAX_DOC);

@@ -3,8 +3,10 @@ package io.floodwatch.detector.mitigate;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -21,6 +23,7 @@ import io.floodwatch.schema.MitigationState;
 import io.floodwatch.schema.serde.FloodwatchSchemas;
 import io.floodwatch.schema.target.TargetKeys;
 import io.floodwatch.detector.rules.Allowlist;
+import io.floodwatch.detector.rules.AsnDatabase;
 
 /**
  * The lifecycle of commands, as pure functions over a target's {@link MitigationState}:
@@ -39,6 +42,8 @@ import io.floodwatch.detector.rules.Allowlist;
  *   <li><b>operators win</b>: a target allowlisted at run time has its enforced command lifted at once; a rule put
  *       in DRY_RUN has its enforced commands re-issued as DRY_RUN; a DRY_RUN wish of another rule (a baseline still
  *       warming up, a command held for its blast radius) never disarms an enforced command;</li>
+ *   <li><b>whose network</b>: a command on a source names the autonomous system announcing it, when an
+ *       {@link AsnDatabase} is configured;</li>
  *   <li><b>observations</b> (a flash crowd) publish an anomaly once per episode and no command.</li>
  * </ul>
  * Every command and observation comes with an {@link Anomaly} saying what was decided and why.
@@ -83,11 +88,21 @@ public final class MitigationPolicy {
     }
 
     private final Settings settings;
+    private final AsnDatabase asns;
 
     /** @param settings how the policy acts */
     public MitigationPolicy(Settings settings) {
+        this(settings, AsnDatabase.NONE);
+    }
+
+    /**
+     * @param settings how the policy acts
+     * @param asns names the autonomous system of each source command's target, in its reason and evidence
+     */
+    public MitigationPolicy(Settings settings, AsnDatabase asns) {
         FloodwatchSchemas.trustGeneratedClasses();
         this.settings = settings;
+        this.asns = asns;
     }
 
     /**
@@ -285,6 +300,15 @@ public final class MitigationPolicy {
         if (ALLOWLISTED.equals(disposition) || BLAST_RADIUS.equals(disposition)) {
             reason = disposition + ": " + reason;
         }
+        Map<String, Double> evidence = candidate.getEvidence();
+        if (candidate.getScope() == MitigationScope.SOURCE_IP || candidate.getScope() == MitigationScope.SOURCE_PREFIX) {
+            Optional<AsnDatabase.As> as = asns.lookup(candidate.getTarget());
+            if (as.isPresent()) {
+                reason = reason + " [" + as.get() + "]";
+                evidence = new LinkedHashMap<>(evidence);
+                evidence.put("asn", (double) as.get().number());
+            }
+        }
         return MitigationCommand.newBuilder()
             .setCommandId(commandId(candidate.getKey(), action, detectedAt))
             .setAction(action)
@@ -297,7 +321,7 @@ public final class MitigationPolicy {
             .setIssuedAt(wallClock)
             .setExpiresAt(detectedAt + ttlMs)
             .setReason(reason)
-            .setEvidence(candidate.getEvidence())
+            .setEvidence(evidence)
             .setRule(candidate.getRule())
             .build();
     }

@@ -22,6 +22,7 @@ import java.util.function.Supplier;
 import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.detector.config.Topics;
 import io.floodwatch.detector.control.ControlRulesProcessor;
+import io.floodwatch.detector.rules.AsnDatabase;
 import io.floodwatch.detector.rules.ControlStore;
 import io.floodwatch.detector.rules.LiveRules;
 import io.floodwatch.detector.rules.RuleBook;
@@ -94,6 +95,7 @@ public final class FloodwatchTopology {
     private final long windowMs;
     private final long graceMs;
     private final LiveRules rules;
+    private final AsnDatabase asns;
     private final DetectorMeters meters;
     private final int requestsPartitions;
     private final int jsonPartitions;
@@ -135,6 +137,7 @@ public final class FloodwatchTopology {
         this.windowMs = config.getLong(FloodwatchConfig.WINDOW_SIZE_CONFIG);
         this.graceMs = config.getLong(FloodwatchConfig.WINDOW_GRACE_CONFIG);
         this.rules = new LiveRules(RuleBook.of(config));
+        this.asns = AsnDatabase.open(FloodwatchConfig.ASN_DATABASE_CONFIG, config.getString(FloodwatchConfig.ASN_DATABASE_CONFIG));
     }
 
     /** The rules in force, as changed at run time through {@code detector-control}. */
@@ -276,7 +279,7 @@ public final class FloodwatchTopology {
                 .withKeySerde(Serdes.String()).withValueSerde(AvroUnionSerde.of(MitigationCandidate.class, StreamProgress.class))
                 .withStreamPartitioner(new ProgressPartitioner()))
             .process(supplierWithStores(() -> new MitigationPlanner(new LiveRules.Derived<>(rules,
-                book -> new MitigationPolicy(MitigationPolicy.Settings.from(book.config()))), watermarks, 2 * requestsPartitions, meters),
+                book -> new MitigationPolicy(MitigationPolicy.Settings.from(book.config()), asns)), watermarks, 2 * requestsPartitions, meters),
                 Set.of(inForce, UpstreamProgress.storeBuilder(MitigationPlanner.UPSTREAM_STORE))), Named.as("plan-mitigations"))
             .split(Named.as("planned-"))
             .branch((key, value) -> value instanceof MitigationCommand, Branched.as("commands"))

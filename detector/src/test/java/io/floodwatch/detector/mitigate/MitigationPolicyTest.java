@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.List;
 import java.util.Set;
@@ -22,6 +23,7 @@ import io.floodwatch.schema.MitigationScope;
 import io.floodwatch.schema.MitigationState;
 import io.floodwatch.schema.serde.FloodwatchSchemas;
 import io.floodwatch.detector.rules.Allowlist;
+import io.floodwatch.detector.rules.AsnDatabase;
 
 class MitigationPolicyTest {
 
@@ -443,6 +445,28 @@ class MitigationPolicyTest {
             "the id follows the rule's detection time, not the planner's stream time");
         assertEquals(MitigationPolicy.commandId(KEY, MitigationAction.THROTTLE, T0), first);
         assertNotEquals(first, later);
+    }
+
+    @Test
+    void shouldNameTheAutonomousSystemWhenADatabaseHoldsTheSourcesAddress() throws Exception {
+        // Given
+        AsnDatabase asns = AsnDatabase.open("mitigation.asn.database",
+            Path.of(getClass().getResource("/asn/ip2asn-sample.tsv").toURI()).toString());
+        MitigationPolicy naming = new MitigationPolicy(settings(Set.of(), Allowlist.parse(List.of())), asns);
+        MitigationCandidate prefix = Candidates.of("endpoint-attack", MitigationAction.BLOCK, MitigationScope.SOURCE_PREFIX,
+            "198.18.4.0/24", null, null, T0, TTL_MS, "prefix flooded the route", Map.of("requests", 300.0));
+        MitigationCandidate unknown = Candidates.of("source-rate-limit", MitigationAction.BLOCK, MitigationScope.SOURCE_IP,
+            "192.0.2.1", null, null, T0, TTL_MS, "source sent too many requests", Map.of("requests", 300.0));
+
+        // When
+        MitigationCommand named = naming.onCandidate(null, prefix, T0, WALL).command();
+        MitigationCommand unnamed = naming.onCandidate(null, unknown, T0, WALL).command();
+
+        // Then
+        assertEquals("prefix flooded the route [AS64501 EXAMPLE-BENCHMARK-CARRIER]", named.getReason());
+        assertEquals(64501.0, named.getEvidence().get("asn"));
+        assertEquals("source sent too many requests", unnamed.getReason(), "an address in no range gets no AS");
+        assertNull(unnamed.getEvidence().get("asn"));
     }
 
     private static MitigationPolicy.Settings settings(Set<String> dryRunRules, Allowlist allowlist) {
