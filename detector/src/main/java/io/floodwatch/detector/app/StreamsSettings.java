@@ -31,8 +31,12 @@ public final class StreamsSettings {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.dataDir().resolve("streams").toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), StaticMembership.instanceId(config));
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt(FloodwatchConfig.STREAM_THREADS_CONFIG));
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong(FloodwatchConfig.COMMIT_INTERVAL_CONFIG));
+        long commitInterval = config.getLong(FloodwatchConfig.COMMIT_INTERVAL_CONFIG);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval);
+        // Kafka Streams refuses a transaction shorter than the commit interval (its exactly-once default is 10 s)
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), (int) Math.max(10_000L, 2 * commitInterval));
         // Binary and JSON requests are independent streams whose disorder the windows' grace absorbs: a task never
         // waits for one of its inputs to catch up with the other (waiting stalled a task until the next metadata
         // refresh whenever one input was empty and its lag unknown).

@@ -55,6 +55,10 @@ public final class FloodwatchConfig extends AbstractConfig {
     public static final String TOPIC_REPLICATION_CONFIG = "topic.replication.factor";
     private static final String TOPIC_REPLICATION_DOC = "Replication factor of created topics and of internal topics.";
 
+    public static final String INSTANCE_ID_CONFIG = "instance.id";
+    private static final String INSTANCE_ID_DOC = "Static group membership id of this instance (each stream thread adds -<n>), so that a restarted "
+        + "instance takes its tasks back at once instead of waiting out the session timeout; empty: an id kept in the data directory.";
+
     public static final String STREAM_THREADS_CONFIG = "stream.threads";
     private static final String STREAM_THREADS_DOC = "Kafka Streams threads in this instance.";
 
@@ -222,6 +226,7 @@ public final class FloodwatchConfig extends AbstractConfig {
         .define(TOPIC_DETECTOR_CONTROL_CONFIG, Type.STRING, "detector-control", new ConfigDef.NonEmptyString(), Importance.MEDIUM, TOPIC_DOC)
         .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 4, Range.between(1, 10_000), Importance.MEDIUM, TOPIC_PARTITIONS_DOC)
         .define(TOPIC_REPLICATION_CONFIG, Type.SHORT, (short) 1, Range.between(1, 32), Importance.MEDIUM, TOPIC_REPLICATION_DOC)
+        .define(INSTANCE_ID_CONFIG, Type.STRING, "", Importance.MEDIUM, INSTANCE_ID_DOC)
         .define(STREAM_THREADS_CONFIG, Type.INT, 2, Range.between(1, 256), Importance.MEDIUM, STREAM_THREADS_DOC)
         .define(HTTP_LISTEN_CONFIG, Type.STRING, "127.0.0.1:8080", new HostPortOrOff(), Importance.MEDIUM, HTTP_LISTEN_DOC)
         .define(HTTP_ADVERTISED_HOST_CONFIG, Type.STRING, "", Importance.LOW, HTTP_ADVERTISED_HOST_DOC)

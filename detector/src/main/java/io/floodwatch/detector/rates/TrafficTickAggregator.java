@@ -4,16 +4,11 @@ import java.time.Duration;
 import java.util.Set;
 
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
-import org.apache.kafka.streams.processor.internals.ProcessorContextUtils;
-import org.apache.kafka.streams.processor.internals.ProcessorNode;
-import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 import org.apache.kafka.streams.state.StoreBuilder;
 
 import io.floodwatch.detector.config.FloodwatchConfig;
@@ -45,7 +40,7 @@ import io.floodwatch.schema.target.TargetKeys;
  * <p>In: {@code String} source IP → {@link RequestEvent}, and {@link StreamProgress} of JSON tasks. Out: route or
  * source key → {@link EndpointTick} or {@link SourceTick}, timestamped inside their window, and
  * {@value #ENDPOINT_PROGRESS_KEY} / {@value #SOURCE_PROGRESS_KEY} → {@link StreamProgress}. Stores:
- * {@link CommitFlushedBuffer} (no data; commit hook), {@value #UPSTREAM_STORE} (the progress of its inputs) and
+ * {@link StreamsInternals.CommitHook} (no data; commit hook), {@value #UPSTREAM_STORE} (the progress of its inputs) and
  * {@value SourceMemorySnapshots#STORE}, the task's memory of sources seen, saved every five minutes of wall-clock
  * time and read back when the task starts.
  */
@@ -83,8 +78,7 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
     private final long windowSizeMs;
     private final long maxTickSpanMs;
     private ProcessorContext<String, SpecificRecord> context;
-    private InternalProcessorContext<String, SpecificRecord> internal;
-    private ProcessorNode<?, ?, ?, ?> node;
+    private StreamsInternals.Forwarder forwarder;
     private TrafficTick tick;
     private RouteNormalizer routes;
     private String sourceTopic;
@@ -134,7 +128,7 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(CommitFlushedBuffer.builder(BUFFER_STORE), SourceMemorySnapshots.builder(),
+                return Set.of(StreamsInternals.commitHook(BUFFER_STORE), SourceMemorySnapshots.builder(),
                     UpstreamProgress.storeBuilder(UPSTREAM_STORE));
             }
         };
@@ -143,8 +137,7 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
-        this.internal = ProcessorContextUtils.asInternalProcessorContext(context);
-        this.node = internal.currentNode();
+        this.forwarder = StreamsInternals.forwarder(context);
         SourceMemory memory = new SourceMemory(config.getLong(FloodwatchConfig.SOURCES_MEMORY_PERIOD_CONFIG),
             config.getLong(FloodwatchConfig.SOURCES_MEMORY_CAPACITY_CONFIG), SOURCE_MEMORY_FPP);
         SourceMemorySnapshots snapshots = new SourceMemorySnapshots(context.getStateStore(SourceMemorySnapshots.STORE));
@@ -158,7 +151,7 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
         this.ownInput = requestsTopic + "/" + context.taskId().partition();
         int partition = context.taskId().partition();
         this.own = new InputWatermark(idleMs, context.currentSystemTimeMs(), () -> lag.caughtUp(requestsTopic, partition));
-        CommitFlushedBuffer buffer = context.getStateStore(BUFFER_STORE);
+        StreamsInternals.CommitHook buffer = context.getStateStore(BUFFER_STORE);
         buffer.bind(this::emit, tick::clear);
         long interval = config.getLong(FloodwatchConfig.COMMIT_INTERVAL_CONFIG);
         context.schedule(Duration.ofMillis(Math.max(100, interval)), PunctuationType.WALL_CLOCK_TIME, this::checkIdle);
@@ -256,7 +249,7 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
     /** At each commit: everything in memory is forwarded, inside the transaction that commits its input. */
     private void emit() {
         tickStart = Long.MIN_VALUE;
-        withRecordContext(this::drainAndForward);
+        forwarder.outsideRecord(sourceTopic, this::drainAndForward);
     }
 
     /** Forwards the tick's summaries, then this task's progress. */
@@ -293,24 +286,6 @@ public final class TrafficTickAggregator implements Processor<String, SpecificRe
             context.forward(new Record<>(TargetKeys.key(source.getScope(), source.getSource()), source, verdict.at()));
         }
         forwardProgress(progressTimestamp());
-    }
-
-    /**
-     * Runs a forward from the commit hook, outside record processing: as this processor, in a record context of its
-     * own.
-     */
-    private void withRecordContext(Runnable forwards) {
-        ProcessorNode<?, ?, ?, ?> previousNode = internal.currentNode();
-        ProcessorRecordContext previousContext = internal.recordContext();
-        internal.setCurrentNode(node);
-        internal.setRecordContext(new ProcessorRecordContext(context.currentStreamTimeMs(), -1, -1,
-            sourceTopic == null ? "" : sourceTopic, new RecordHeaders()));
-        try {
-            forwards.run();
-        } finally {
-            internal.setCurrentNode(previousNode);
-            internal.setRecordContext(previousContext);
-        }
     }
 
     /**

@@ -10,7 +10,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Windowed;
-import org.apache.kafka.streams.kstream.internals.TimeWindow;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -182,7 +181,7 @@ public final class WindowedTickAggregator<T extends SpecificRecord, A extends Sp
         A merged = aggregation.merge(record.key(), tick, windows.fetch(record.key(), start));
         windows.put(record.key(), merged, start);
         context.forward(new Record<Windowed<String>, SpecificRecord>(
-            new Windowed<>(record.key(), new TimeWindow(start, start + stage.windowMs())), merged, record.timestamp(),
+            new Windowed<>(record.key(), StreamsInternals.timeWindow(start, start + stage.windowMs())), merged, record.timestamp(),
             WatermarkHeader.of(watermark)));
     }
 

@@ -3,6 +3,8 @@ package io.floodwatch.detector.architecture;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import java.util.regex.Pattern;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -10,9 +12,12 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 
+import io.floodwatch.detector.rates.StreamsInternals;
+
 /**
  * Pins the detector's layers: ingest → rates → detect → mitigate, each depending only on those before it; the rule book
- * beneath them all; no cycles between packages; and the core free of the command line, the tools and the broker.
+ * beneath them all; no cycles between packages; the core free of the command line, the tools and the broker; and Kafka
+ * Streams internals used by one class only.
  */
 class LayersTest {
 
@@ -72,6 +77,19 @@ class LayersTest {
         noClasses().should().dependOnClassesThat().resideInAnyPackage("io.floodwatch.cli..", "io.floodwatch.evaluate..",
                 "io.floodwatch.bench..", "io.floodwatch.broker..", "io.floodwatch.producers..", "io.floodwatch.gateway..",
                 "kafka..", "picocli..")
+            .check(core);
+    }
+
+    @Test
+    void shouldUseKafkaStreamsInternalsOnlyInOneClassWhenTheCoreIsBuilt() {
+        // Given the detector core, whose commit hook needs internals of Kafka Streams
+
+        // When the dependencies of every other class are checked
+        // Then none reaches a package of org.apache.kafka.streams named internals
+        noClasses().that().doNotHaveFullyQualifiedName(StreamsInternals.class.getName())
+            .and().haveNameNotMatching(Pattern.quote(StreamsInternals.class.getName() + "$") + ".*")
+            .should().dependOnClassesThat().resideInAPackage("org.apache.kafka.streams..internals..")
+            .because("a Kafka upgrade must have one class to check: StreamsInternals")
             .check(core);
     }
 }
