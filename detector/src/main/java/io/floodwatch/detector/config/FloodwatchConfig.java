@@ -16,6 +16,8 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 
+import io.floodwatch.schema.sign.CommandKeys;
+
 /**
  * Typed configuration of the detector: topics, windows, caps and rule thresholds.
  *
@@ -196,6 +198,10 @@ public final class FloodwatchConfig extends AbstractConfig {
     private static final String DRY_RUN_RULES_DOC = "Rule ids whose commands are published as DRY_RUN (detected, never enforced).";
     public static final String ALLOWLIST_CONFIG = "mitigation.allowlist";
     private static final String ALLOWLIST_DOC = "Never blocked, throttled or restricted: IPs, CIDRs, 'account:ID' and 'region:XX' entries (allowlisted regions are always allowed to register).";
+    public static final String SIGNING_KEYS_FILE_CONFIG = "mitigation.signing.keys.file";
+    private static final String SIGNING_KEYS_FILE_DOC = "File of HMAC-SHA256 command keys, one '<key-id>:<base64 secret>' per line; the first one signs every command (headers floodwatch-key-id, floodwatch-signature). Empty: commands are not signed.";
+    public static final String SIGNING_KEYS_ENV_CONFIG = "mitigation.signing.keys.env";
+    private static final String SIGNING_KEYS_ENV_DOC = "Name of an environment variable holding the command keys instead of a file (same format, entries separated by commas or newlines).";
     public static final String ASN_DATABASE_CONFIG = "mitigation.asn.database";
     private static final String ASN_DATABASE_DOC = "Path of a local IP-to-AS database in iptoasn.com's TSV format (ip2asn-combined.tsv, plain or .gz), read once at start-up: a command on a source names the autonomous system announcing it. Empty: no lookup.";
     public static final String BLAST_RADIUS_CONFIG = "mitigation.blast.radius.max";
@@ -294,6 +300,8 @@ public final class FloodwatchConfig extends AbstractConfig {
         .define(DRY_RUN_RULES_CONFIG, Type.LIST, "", Importance.HIGH, DRY_RUN_RULES_DOC)
         .define(ALLOWLIST_CONFIG, Type.LIST, "", Importance.HIGH, ALLOWLIST_DOC)
         .define(ASN_DATABASE_CONFIG, Type.STRING, "", Importance.LOW, ASN_DATABASE_DOC)
+        .define(SIGNING_KEYS_FILE_CONFIG, Type.STRING, "", Importance.HIGH, SIGNING_KEYS_FILE_DOC)
+        .define(SIGNING_KEYS_ENV_CONFIG, Type.STRING, "", Importance.HIGH, SIGNING_KEYS_ENV_DOC)
         .define(BLAST_RADIUS_CONFIG, Type.DOUBLE, 0.2, Range.between(0.0, 1.0), Importance.HIGH, BLAST_RADIUS_DOC)
         .define(OFFENCE_MEMORY_CONFIG, Type.LONG, 86_400_000L, Range.atLeast(0), Importance.MEDIUM, OFFENCE_MEMORY_DOC)
         .define(TTL_MAX_CONFIG, Type.LONG, 86_400_000L, Range.atLeast(1_000), Importance.MEDIUM, TTL_MAX_DOC);
@@ -408,6 +416,20 @@ public final class FloodwatchConfig extends AbstractConfig {
     /** The data directory. */
     public Path dataDir() {
         return Path.of(getString(DATA_DIR_CONFIG)).toAbsolutePath();
+    }
+
+    /**
+     * The command keys named by {@value #SIGNING_KEYS_FILE_CONFIG} or {@value #SIGNING_KEYS_ENV_CONFIG}, or
+     * {@link CommandKeys#NONE}.
+     *
+     * @throws ConfigException saying what is wrong with the keys (never showing a secret)
+     */
+    public CommandKeys signingKeys() {
+        try {
+            return CommandKeys.load(getString(SIGNING_KEYS_FILE_CONFIG), getString(SIGNING_KEYS_ENV_CONFIG), System::getenv);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("mitigation.signing.keys: " + e.getMessage());
+        }
     }
 
     /** A compiled path pattern. */

@@ -37,6 +37,7 @@ import io.floodwatch.detector.ingest.ValidateRequests;
 import io.floodwatch.detector.metrics.DetectorMeters;
 import io.floodwatch.detector.mitigate.MitigationPlanner;
 import io.floodwatch.detector.mitigate.MitigationPolicy;
+import io.floodwatch.detector.mitigate.SignCommands;
 import io.floodwatch.detector.rates.EndpointRates;
 import io.floodwatch.detector.rates.TrafficTickAggregator;
 import io.floodwatch.detector.rates.WindowedTickAggregator;
@@ -54,6 +55,7 @@ import io.floodwatch.schema.EndpointRate;
 import io.floodwatch.schema.EndpointTick;
 import io.floodwatch.schema.MitigationCandidate;
 import io.floodwatch.schema.MitigationCommand;
+import io.floodwatch.schema.sign.CommandSignatures;
 import io.floodwatch.schema.MitigationState;
 import io.floodwatch.schema.SourceRate;
 import io.floodwatch.schema.SourceTick;
@@ -70,7 +72,7 @@ import io.floodwatch.schema.serde.AvroSerde;
  *     │                                        └─ detect-endpoint-anomalies (baselines) ─┐
  *     └─ source ticks ───▶ [source-ticks] ─── windowed source rates (watermark) ─ detect-source-limits ┤
  *                                                                                          ▼
- *                                      [mitigation-candidates] ─ plan-mitigations (watermark) ─▶ mitigations, anomalies
+ *                                      [mitigation-candidates] ─ plan-mitigations (watermark) ─ sign ─▶ mitigations; ─▶ anomalies
  * detector-control ─ validate rule changes ─▶ global store + live rules (read by every detect and mitigate step)
  * </pre>
  * Every stage that merges several upstream tasks closes its windows, and lifts its commands, on their watermark:
@@ -96,6 +98,7 @@ public final class FloodwatchTopology {
     private final long graceMs;
     private final LiveRules rules;
     private final AsnDatabase asns;
+    private final CommandSignatures signatures;
     private final DetectorMeters meters;
     private final int requestsPartitions;
     private final int jsonPartitions;
@@ -138,6 +141,7 @@ public final class FloodwatchTopology {
         this.graceMs = config.getLong(FloodwatchConfig.WINDOW_GRACE_CONFIG);
         this.rules = new LiveRules(RuleBook.of(config));
         this.asns = AsnDatabase.open(FloodwatchConfig.ASN_DATABASE_CONFIG, config.getString(FloodwatchConfig.ASN_DATABASE_CONFIG));
+        this.signatures = new CommandSignatures(config.signingKeys());
     }
 
     /** The rules in force, as changed at run time through {@code detector-control}. */
@@ -284,9 +288,13 @@ public final class FloodwatchTopology {
             .split(Named.as("planned-"))
             .branch((key, value) -> value instanceof MitigationCommand, Branched.as("commands"))
             .defaultBranch(Branched.as("anomalies"));
-        outputs.get("planned-commands").mapValues(value -> (MitigationCommand) value, Named.as("as-commands"))
-            .peek((key, command) -> meters.command(command), Named.as("count-commands"))
-            .to(topics.mitigations().name(), topics.mitigations().produced());
+        KStream<String, MitigationCommand> commands = outputs.get("planned-commands")
+            .mapValues(value -> (MitigationCommand) value, Named.as("as-commands"))
+            .peek((key, command) -> meters.command(command), Named.as("count-commands"));
+        if (signatures.enabled()) {
+            commands = commands.processValues(() -> new SignCommands(signatures), Named.as("sign-commands"));
+        }
+        commands.to(topics.mitigations().name(), topics.mitigations().produced());
         outputs.get("planned-anomalies").mapValues(value -> (Anomaly) value, Named.as("as-anomalies"))
             .peek((key, anomaly) -> meters.anomaly(anomaly), Named.as("count-anomalies"))
             .to(topics.anomalies().name(), topics.anomalies().produced());

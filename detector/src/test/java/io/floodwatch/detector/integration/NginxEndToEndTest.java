@@ -39,6 +39,7 @@ import io.floodwatch.detector.app.DetectorApp;
 import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.gateway.sidecar.AccessLogLines;
 import io.floodwatch.gateway.sidecar.Sidecar;
+import io.floodwatch.schema.sign.CommandKeys;
 import io.floodwatch.schema.MitigationAction;
 import io.floodwatch.schema.RequestEvent;
 import io.floodwatch.testing.TestBroker;
@@ -90,7 +91,7 @@ class NginxEndToEndTest {
             settings.put(FloodwatchConfig.IP_BLOCK_RATE_CONFIG, "5");
             try (DetectorApp detector = DetectorApp.start(new FloodwatchConfig(settings), new PrintStream(new ByteArrayOutputStream()));
                  Sidecar sidecar = Sidecar.start(new Sidecar.Settings(broker.bootstrapServers(), new InetSocketAddress("127.0.0.1", 0),
-                     new InetSocketAddress("127.0.0.1", 0), null, "requests", "mitigations", 1, 8, 100_000, Map.of()))) {
+                     new InetSocketAddress("127.0.0.1", 0), null, "requests", "mitigations", 1, 8, 100_000, Map.of(), CommandKeys.NONE))) {
                 assertTrue(sidecar.awaitReady(Duration.ofSeconds(60)), "the sidecar loaded the commands in force");
                 int front = freePort();
                 Process server = startNginx(nginx, front, freePort(), sidecar);

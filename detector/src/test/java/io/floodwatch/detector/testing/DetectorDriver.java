@@ -123,6 +123,16 @@ public final class DetectorDriver implements AutoCloseable {
         return out;
     }
 
+    /** All command records published since the last call, undecoded, with their keys and headers. */
+    public List<TestRecord<String, byte[]>> commandRecords() {
+        return mitigations.readRecordsToList();
+    }
+
+    /** Decodes a command record's value. */
+    public MitigationCommand decode(TestRecord<String, byte[]> record) {
+        return commandSerde.deserialize(topics.mitigations().name(), record.value());
+    }
+
     /** All endpoint-rate updates published since the last call, as JSON. */
     public List<JsonNode> endpointRates() {
         return parse(endpointRates.readValuesToList());

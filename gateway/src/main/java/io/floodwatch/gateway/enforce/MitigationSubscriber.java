@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 
 import io.floodwatch.schema.MitigationCommand;
 import io.floodwatch.schema.serde.AvroSerde;
+import io.floodwatch.schema.sign.CommandKeys;
+import io.floodwatch.schema.sign.CommandSignatures;
 import io.floodwatch.schema.text.LogText;
 
 /**
@@ -31,6 +33,11 @@ import io.floodwatch.schema.text.LogText;
  * partition from the beginning (without a consumer group, so every gateway sees every command), so a new gateway
  * knows every active command; then it follows the topic live. A record that does not decode or a command the table
  * rejects is counted and skipped with one log line; the subscriber keeps going.
+ *
+ * <p>With command keys configured, only commands whose HMAC signature verifies under one of them reach the table:
+ * an unsigned or badly signed record (a tombstone included, since the detector never writes one) is dropped and
+ * counted in {@link #unverified()}, so a principal that can write the topic but does not hold a key cannot block
+ * or release anybody.
  */
 public final class MitigationSubscriber implements AutoCloseable {
 
@@ -47,10 +54,14 @@ public final class MitigationSubscriber implements AutoCloseable {
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final LongAdder undecodable = new LongAdder();
     private final LongAdder applied = new LongAdder();
+    private final LongAdder unverified = new LongAdder();
+    private final CommandSignatures signatures;
     private volatile boolean running = true;
 
-    private MitigationSubscriber(KafkaConsumer<String, byte[]> consumer, String topic, EnforcementTable table) {
+    private MitigationSubscriber(KafkaConsumer<String, byte[]> consumer, String topic, EnforcementTable table,
+                                 CommandSignatures signatures) {
         this.consumer = consumer;
+        this.signatures = signatures;
         this.topic = topic;
         this.table = table;
         this.thread = new Thread(this::run, "floodwatch-mitigation-subscriber");
@@ -67,6 +78,20 @@ public final class MitigationSubscriber implements AutoCloseable {
      */
     public static MitigationSubscriber start(String bootstrapServers, String topic, EnforcementTable table,
                                              Map<String, Object> overrides) {
+        return start(bootstrapServers, topic, table, overrides, CommandKeys.NONE);
+    }
+
+    /**
+     * Starts following the topic, applying only the commands signed with one of the keys when keys are configured.
+     *
+     * @param bootstrapServers brokers
+     * @param topic the mitigations topic
+     * @param table the table to keep up to date
+     * @param overrides further consumer properties, applied last
+     * @param keys the keys accepted, or {@link CommandKeys#NONE} to accept every command
+     */
+    public static MitigationSubscriber start(String bootstrapServers, String topic, EnforcementTable table,
+                                             Map<String, Object> overrides, CommandKeys keys) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -74,7 +99,8 @@ public final class MitigationSubscriber implements AutoCloseable {
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "floodwatch-gateway-mitigations");
         props.putAll(overrides);
         MitigationSubscriber subscriber = new MitigationSubscriber(
-            new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer()), topic, table);
+            new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer()), topic, table,
+            new CommandSignatures(keys));
         subscriber.thread.start();
         return subscriber;
     }
@@ -97,6 +123,11 @@ public final class MitigationSubscriber implements AutoCloseable {
     /** Records that did not decode as a command. */
     public long undecodable() {
         return undecodable.sum();
+    }
+
+    /** Records dropped because keys are configured and their signature is missing or does not verify. */
+    public long unverified() {
+        return unverified.sum();
     }
 
     /** Records applied to the table, including LIFTs and tombstones. */
@@ -194,6 +225,10 @@ public final class MitigationSubscriber implements AutoCloseable {
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null && signatures.enabled()) {
+            reject(record, null, CommandSignatures.Verification.UNSIGNED);
+            return;
+        }
         if (record.value() == null) {
             if (record.key() != null) {
                 table.remove(record.key());
@@ -210,6 +245,13 @@ public final class MitigationSubscriber implements AutoCloseable {
                 record.partition(), record.offset(), LogText.bounded(record.key()), LogText.bounded(e.getMessage()));
             return;
         }
+        if (signatures.enabled()) {
+            CommandSignatures.Verification verification = signatures.verify(record.key(), command, record.headers());
+            if (verification != CommandSignatures.Verification.VALID) {
+                reject(record, command, verification);
+                return;
+            }
+        }
         try {
             table.apply(command);
             applied.increment();
@@ -218,6 +260,13 @@ public final class MitigationSubscriber implements AutoCloseable {
                 command.getAction(), command.getScope(), LogText.bounded(command.getTarget()), record.topic(),
                 record.partition(), record.offset(), e.getMessage());
         }
+    }
+
+    private void reject(ConsumerRecord<String, byte[]> record, MitigationCommand command, CommandSignatures.Verification why) {
+        unverified.increment();
+        LOG.warn("Dropped {} at {}-{}@{} (key '{}'): signature {}", command == null ? "a tombstone"
+                : "command " + LogText.bounded(command.getCommandId()) + " (" + command.getAction() + ")", record.topic(),
+            record.partition(), record.offset(), LogText.bounded(record.key()), why);
     }
 
     @Override

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import io.floodwatch.gateway.enforce.EnforcementTable;
 import io.floodwatch.gateway.enforce.MitigationSubscriber;
 import io.floodwatch.gateway.publish.RequestEventPublisher;
+import io.floodwatch.schema.sign.CommandKeys;
 
 /**
  * The decision sidecar put beside a gateway: the enforcement table kept up to date from {@code mitigations}, the
@@ -35,10 +36,11 @@ public final class Sidecar implements AutoCloseable {
      * @param threads decision server threads
      * @param queue request events held while the brokers are unreachable
      * @param kafka further Kafka client properties (security settings), for the producer and the consumer
+     * @param commandKeys keys a command must be signed with, or {@link CommandKeys#NONE} to accept every command
      */
     public record Settings(String bootstrapServers, InetSocketAddress listen, InetSocketAddress syslog, Path accessLog,
-                           String requestsTopic,
-                           String mitigationsTopic, int gateways, int threads, int queue, Map<String, Object> kafka) {
+                           String requestsTopic, String mitigationsTopic, int gateways, int threads, int queue,
+                           Map<String, Object> kafka, CommandKeys commandKeys) {
     }
 
     private final RequestEventPublisher publisher;
@@ -70,7 +72,7 @@ public final class Sidecar implements AutoCloseable {
         RequestEventPublisher publisher = RequestEventPublisher.create(settings.bootstrapServers(), settings.requestsTopic(),
             settings.queue(), settings.kafka());
         MitigationSubscriber subscriber = MitigationSubscriber.start(settings.bootstrapServers(), settings.mitigationsTopic(),
-            table, settings.kafka());
+            table, settings.kafka(), settings.commandKeys());
         AccessLogIngest ingest = new AccessLogIngest(publisher);
         AccessLogTailer tailer = settings.accessLog() == null ? null : AccessLogTailer.start(settings.accessLog(), ingest);
         AccessLogReceiver receiver = null;
@@ -83,6 +85,7 @@ public final class Sidecar implements AutoCloseable {
                 () -> Map.of("requestEvents", publisher.counts(),
                     "accessLogLines", Map.of("received", ingest.received(), "malformed", ingest.malformed()),
                     "undecodableCommands", subscriber.undecodable(),
+                    "unverifiedCommands", subscriber.unverified(),
                     "ready", subscriber.caughtUp()));
         } catch (IOException e) {
             Sidecar partial = new Sidecar(publisher, subscriber, server, receiver, tailer, ingest, table);
@@ -115,6 +118,11 @@ public final class Sidecar implements AutoCloseable {
     /** The enforcement table. */
     public EnforcementTable table() {
         return table;
+    }
+
+    /** Command records dropped because their signature is missing or does not verify under the keys. */
+    public long unverifiedCommands() {
+        return subscriber.unverified();
     }
 
     /** The decision server. */

@@ -11,6 +11,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import io.floodwatch.schema.sign.CommandKeys;
+
 /**
  * {@code sidecar}: the decision sidecar for nginx {@code auth_request} and Envoy {@code ext_authz}. Runs until
  * interrupted. Also the main class of the standalone sidecar jar.
@@ -52,6 +54,14 @@ public final class SidecarCommand implements Callable<Integer> {
         description = "Request events held while the brokers are unreachable; beyond, dropped and counted (default: ${DEFAULT-VALUE}).")
     int queue;
 
+    @Option(names = "--command-keys-file", paramLabel = "FILE",
+        description = "File of HMAC-SHA256 command keys ('<key-id>:<base64 secret>' per line): only commands signed with one of them are enforced.")
+    String commandKeysFile;
+
+    @Option(names = "--command-keys-env", paramLabel = "VARIABLE",
+        description = "Environment variable holding the command keys, instead of a file.")
+    String commandKeysEnv;
+
     @Option(names = {"-X", "--kafka"}, paramLabel = "KEY=VALUE",
         description = "A Kafka client property for the producer and the consumer, e.g. -X security.protocol=SSL.")
     Map<String, String> kafka = new HashMap<>();
@@ -62,12 +72,19 @@ public final class SidecarCommand implements Callable<Integer> {
             throw new SidecarException("--gateways, --threads and --queue must be at least 1");
         }
         InetSocketAddress syslogAddress = "off".equalsIgnoreCase(syslog) ? null : new HostPortConverter().convert(syslog);
+        CommandKeys keys;
+        try {
+            keys = CommandKeys.load(commandKeysFile, commandKeysEnv, System::getenv);
+        } catch (IllegalArgumentException e) {
+            throw new SidecarException(e.getMessage() + " (see --command-keys-file)");
+        }
         Sidecar.Settings settings = new Sidecar.Settings(bootstrapServers, listen, syslogAddress, accessLog, requestsTopic,
-            mitigationsTopic, gateways, threads, queue, Map.copyOf(kafka));
+            mitigationsTopic, gateways, threads, queue, Map.copyOf(kafka), keys);
         CountDownLatch stop = new CountDownLatch(1);
         try (Sidecar sidecar = Sidecar.start(settings)) {
             System.out.println("Floodwatch sidecar on http://" + hostPort(sidecar.address()) + " (nginx: /nginx/authz, Envoy: "
-                + "/envoy/authz, health: /healthz, counts: /stats)" + (sidecar.syslogAddress() == null ? ""
+                + "/envoy/authz, health: /healthz, counts: /stats)" + (keys.configured() ? "; commands verified with keys "
+                + keys : "; commands NOT verified (no --command-keys-file)") + (sidecar.syslogAddress() == null ? ""
                 : "; access logs on udp " + hostPort(sidecar.syslogAddress())) + ". Ctrl-C stops it.");
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "floodwatch-sidecar-stop"));
             stop.await();
