@@ -64,6 +64,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param overrides broker settings replacing the defaults
      */
     public static EmbeddedKafkaBroker start(Path logDir, int preferredPort, Map<String, String> overrides) {
+        return start(logDir, preferredPort, overrides, null);
+    }
+
+    /**
+     * Formats (if needed) and starts a broker that authenticates every client with SASL/SCRAM-SHA-256 and authorizes
+     * it with the ACLs of {@link AccessPolicy#defaults()}: the principals' credentials and the ACLs are written into the
+     * cluster's metadata before this returns. The broker's own connections (controller and inter-broker) use
+     * SASL/PLAIN on loopback listeners of their own; the broker is the only super user.
+     *
+     * @param logDir where the broker keeps its data
+     * @param preferredPort client port, or the next free one above it; 0 for any free port
+     * @param credentials the passwords of the broker and of each principal
+     */
+    public static EmbeddedKafkaBroker startSecure(Path logDir, int preferredPort, BrokerCredentials credentials) {
+        return start(logDir, preferredPort, Map.of(), credentials);
+    }
+
+    private static EmbeddedKafkaBroker start(Path logDir, int preferredPort, Map<String, String> overrides,
+                                             BrokerCredentials credentials) {
         try {
             Files.createDirectories(logDir);
         } catch (IOException e) {
@@ -75,11 +94,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("process.roles", "broker,controller");
         props.put("node.id", String.valueOf(NODE_ID));
         props.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
         props.put("controller.listener.names", "CONTROLLER");
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        props.put("inter.broker.listener.name", "PLAINTEXT");
+        int internalPort = credentials == null ? 0 : freePort(0);
+        if (credentials == null) {
+            props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            props.put("inter.broker.listener.name", "PLAINTEXT");
+        } else {
+            secureListeners(props, port, internalPort, controllerPort, credentials);
+        }
         props.put("log.dirs", logDir.toString());
         props.put("metadata.log.dir", logDir.toString());
         props.put("auto.create.topics.enable", "false");
@@ -99,8 +123,42 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
         String bootstrap = "127.0.0.1:" + port;
-        LOG.info("Embedded Kafka broker (KRaft) listening on {} with data in {}", bootstrap, logDir);
+        if (credentials != null) {
+            try {
+                BrokerAccess.apply("127.0.0.1:" + internalPort, credentials, AccessPolicy.defaults());
+            } catch (RuntimeException e) {
+                server.shutdown();
+                server.awaitShutdown();
+                throw e;
+            }
+        }
+        LOG.info("Embedded Kafka broker (KRaft) listening on {} ({}) with data in {}", bootstrap,
+            credentials == null ? "no authentication" : "SASL/SCRAM and ACLs", logDir);
         return new EmbeddedKafkaBroker(server, bootstrap, logDir);
+    }
+
+    private static void secureListeners(Properties props, int port, int internalPort, int controllerPort,
+                                        BrokerCredentials credentials) {
+        String plain = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + BrokerCredentials.BROKER
+            + "\" password=\"" + credentials.password(BrokerCredentials.BROKER) + "\" user_" + BrokerCredentials.BROKER
+            + "=\"" + credentials.password(BrokerCredentials.BROKER) + "\";";
+        props.put("listeners", "CLIENT://127.0.0.1:" + port + ",INTERNAL://127.0.0.1:" + internalPort
+            + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", "CLIENT://127.0.0.1:" + port + ",INTERNAL://127.0.0.1:" + internalPort);
+        props.put("listener.security.protocol.map", "CLIENT:SASL_PLAINTEXT,INTERNAL:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+        props.put("inter.broker.listener.name", "INTERNAL");
+        props.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        props.put("sasl.mechanism.controller.protocol", "PLAIN");
+        props.put("listener.name.client.sasl.enabled.mechanisms", BrokerCredentials.CLIENT_MECHANISM);
+        props.put("listener.name.client.scram-sha-256.sasl.jaas.config",
+            "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        props.put("listener.name.internal.sasl.enabled.mechanisms", "PLAIN");
+        props.put("listener.name.internal.plain.sasl.jaas.config", plain);
+        props.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+        props.put("listener.name.controller.plain.sasl.jaas.config", plain);
+        props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        props.put("super.users", "User:" + BrokerCredentials.BROKER);
+        props.put("allow.everyone.if.no.acl.found", "false");
     }
 
     /** The address clients connect to, {@code host:port}. */

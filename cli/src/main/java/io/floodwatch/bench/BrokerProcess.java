@@ -37,7 +37,7 @@ final class BrokerProcess implements AutoCloseable {
         String line;
         while ((line = out.readLine()) != null) {
             if (line.startsWith(READY)) {
-                return new BrokerProcess(process, line.substring(READY.length()).strip());
+                return new BrokerProcess(process, line.substring(READY.length()).strip().split(" ", 2)[0]);
             }
         }
         process.destroyForcibly();

@@ -21,16 +21,20 @@ final class BrokerCommand implements Callable<Integer> {
         description = "Preferred port (default ${DEFAULT-VALUE}; the next free one if taken; 0 for any).")
     int port;
 
+    @Option(names = "--secure",
+        description = "Authenticate clients with SASL/SCRAM and authorize them with Floodwatch's ACLs; each principal's"
+            + " client settings are written to DIR/credentials.")
+    boolean secure;
+
     @Override
     public Integer call() throws Exception {
         System.out.println("Logs: " + LogFile.under(dataDir));
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir.toAbsolutePath().resolve("kafka"), port);
+        EmbeddedKafkaBroker broker = SecureBroker.start(dataDir.toAbsolutePath(), port, secure, System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             broker.close();
             stopped.countDown();
         }, "floodwatch-broker-shutdown"));
-        System.out.println("Kafka broker: " + broker.bootstrapServers());
         System.out.flush();
         stopped.await();
         return 0;

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.floodwatch.detector.config.ConfigLoader;
 import io.floodwatch.detector.config.FloodwatchConfig;
+import io.floodwatch.schema.client.ClientPropertiesFile;
 import picocli.CommandLine.Option;
 
 /** Options shared by the sub-commands that need the detector's configuration. */
@@ -22,12 +23,25 @@ final class ConfigOptions {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "State directory (default: ./floodwatch-data).")
     Path dataDir;
 
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+        description = "Kafka client properties (security.protocol, sasl.*, ssl.*) for every client, e.g. the operator.properties"
+            + " a secured broker writes.")
+    Path kafkaConfig;
+
     @Option(names = {"-D", "--set"}, paramLabel = "KEY=VALUE", description = "Any setting, e.g. -D window.size.ms=5000.")
     Map<String, String> settings = new LinkedHashMap<>();
 
     /** The configuration: defaults, file, environment, then these options. */
     FloodwatchConfig load() {
-        Map<String, Object> overrides = new HashMap<>(settings);
+        Map<String, Object> overrides = new HashMap<>();
+        if (kafkaConfig != null) {
+            try {
+                ClientPropertiesFile.load(kafkaConfig).forEach((key, value) -> overrides.put(FloodwatchConfig.KAFKA_PREFIX + key, value));
+            } catch (IllegalArgumentException e) {
+                throw new CliException(e.getMessage() + " (see --kafka-config)");
+            }
+        }
+        overrides.putAll(settings);
         if (bootstrapServers != null) {
             overrides.put(FloodwatchConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         }

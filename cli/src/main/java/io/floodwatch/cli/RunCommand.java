@@ -21,6 +21,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--embedded-port", paramLabel = "PORT", description = "Preferred port of the embedded broker (default 9092).")
     Integer embeddedPort;
 
+    @Option(names = "--secure",
+        description = "Secure the embedded broker: SASL/SCRAM for every client and Floodwatch's ACLs; the detector, gateway"
+            + " and operator client settings are written to DATA_DIR/credentials.")
+    boolean secure;
+
     @Spec
     CommandSpec spec;
 
@@ -32,7 +37,7 @@ final class RunCommand implements Callable<Integer> {
         }
         java.io.PrintStream out = new java.io.PrintStream(System.out, true);
         out.println("Logs: " + LogFile.under(config.dataDir()) + " (the broker's and the Kafka clients' lines; warnings and errors also here)");
-        Detector detector = Detector.start(config, out);
+        Detector detector = Detector.start(config, secure, out);
         Thread shutdown = new Thread(() -> {
             System.err.println("Stopping the detector...");
             detector.close();

@@ -130,6 +130,7 @@ final class TopicAccess {
 
     static CliException unreachable(String bootstrap, int timeoutSeconds) {
         return new CliException("cannot reach Kafka at " + bootstrap + " within " + timeoutSeconds
-            + " s; start the detector with 'floodwatch run' or pass --bootstrap-servers HOST:PORT");
+            + " s; start the detector with 'floodwatch run' or pass --bootstrap-servers HOST:PORT, and --kafka-config FILE"
+            + " if the brokers require authentication");
     }
 }

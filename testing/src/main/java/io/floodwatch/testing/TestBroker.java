@@ -13,15 +13,19 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
+import io.floodwatch.broker.AccessPolicy;
+import io.floodwatch.broker.BrokerCredentials;
 import io.floodwatch.broker.EmbeddedKafkaBroker;
 
 /** A real embedded broker for integration tests, with helpers to read topics from the beginning. */
 public final class TestBroker implements AutoCloseable {
 
     private final EmbeddedKafkaBroker broker;
+    private final BrokerCredentials credentials;
 
-    private TestBroker(EmbeddedKafkaBroker broker) {
+    private TestBroker(EmbeddedKafkaBroker broker, BrokerCredentials credentials) {
         this.broker = broker;
+        this.credentials = credentials;
     }
 
     /** Starts a broker on a free port with its data under {@code dir}. */
@@ -31,7 +35,24 @@ public final class TestBroker implements AutoCloseable {
 
     /** Starts a broker on a free port with its data under {@code dir} and these broker settings. */
     public static TestBroker start(Path dir, Map<String, String> brokerSettings) {
-        return new TestBroker(EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0, brokerSettings));
+        return new TestBroker(EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0, brokerSettings), null);
+    }
+
+    /**
+     * Starts a broker on a free port that authenticates clients with SASL/SCRAM and authorizes them with Floodwatch's
+     * ACLs, its credentials under {@code dir/credentials}.
+     */
+    public static TestBroker startSecure(Path dir) {
+        BrokerCredentials credentials = BrokerCredentials.loadOrCreate(dir.resolve("credentials"));
+        return new TestBroker(EmbeddedKafkaBroker.startSecure(dir.resolve("kafka"), 0, credentials), credentials);
+    }
+
+    /** Client settings authenticating as a principal of a secured broker ({@link #startSecure(Path)}). */
+    public Map<String, Object> clientSettings(String principal) {
+        if (credentials == null) {
+            throw new IllegalStateException("the broker is not secured; start it with startSecure");
+        }
+        return credentials.clientSettings(principal);
     }
 
     /**
@@ -52,12 +73,24 @@ public final class TestBroker implements AutoCloseable {
         return broker.bootstrapServers();
     }
 
-    /** Every committed record of a topic, read from the beginning until the end offsets seen at the start. */
+    /** Every committed record of a topic (as the operator on a secured broker), read from the beginning until the end offsets seen at the start. */
     public List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-        Map<String, Object> props = Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+        return readAll(bootstrapServers(), topic, credentials == null ? Map.of() : credentials.clientSettings(AccessPolicy.OPERATOR));
+    }
+
+    /**
+     * Every committed record of a topic on any brokers, read from the beginning until the end offsets seen at the start.
+     *
+     * @param bootstrapServers the brokers
+     * @param topic the topic
+     * @param clientSettings further consumer settings (security)
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrapServers, String topic, Map<String, Object> clientSettings) {
+        Map<String, Object> props = new HashMap<>(Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
             ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
+        props.putAll(clientSettings);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                 .map(p -> new TopicPartition(topic, p.partition())).toList();

@@ -11,6 +11,7 @@ public final class BrokerUnreachableException extends StartupException {
      */
     public BrokerUnreachableException(String bootstrapServers, long timeoutMs) {
         super("cannot reach Kafka at " + bootstrapServers + " within " + timeoutMs / 1000
-            + " s; check --bootstrap-servers, or omit it to start the embedded broker");
+            + " s; check --bootstrap-servers (or omit it to start the embedded broker), and pass --kafka-config FILE if the"
+            + " brokers require authentication");
     }
 }

@@ -9,8 +9,9 @@ import io.floodwatch.schema.target.RoutePaths;
 /**
  * Maps a request's method and path to a bounded set of routes: ids, numbers, UUIDs, hex strings and tokens
  * become {@code {id}}, the query string is dropped, deep paths are cut. At most {@code maxRoutes} routes are
- * tracked; once full, a new route counts as {@code "<METHOD> /{other}"}, so an attacker requesting random
- * paths cannot grow state. Routes idle for a while are evicted to make room again.
+ * tracked; once full, a new route counts as {@code "<METHOD> /{other}"} (one such route per method name, so at most
+ * {@code maxRoutes + }{@link RoutePaths#METHOD_NAMES} routes in all), so an attacker requesting random paths cannot
+ * grow state. Routes idle for a while are evicted to make room again.
  *
  * <p>Raw paths are cached per method (bounded), so the common case costs two hash lookups and no allocation.
  * Not thread-safe: one instance per task.

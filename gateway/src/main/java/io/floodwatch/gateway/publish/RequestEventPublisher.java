@@ -14,6 +14,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +28,10 @@ import io.floodwatch.schema.serde.AvroSerde;
  * path: {@link #publish} only offers the event to a bounded in-memory queue; one background thread hands queued
  * events to a Kafka producer (Avro single-object encoding, keyed by source IP, idempotent, lz4, batched). When the
  * brokers are unreachable the producer's own buffer fills, then the queue; past the queue's bound new events are
- * dropped and counted, and publication resumes by itself once the brokers answer.
+ * dropped and counted, and publication resumes by itself once the brokers answer. An event the producer cannot take
+ * within {@code max.block.ms} (no metadata while the brokers are down, or a full buffer) is offered again, not lost:
+ * what {@link #publish} accepted is either published, dropped at the queue's bound, or failed by the broker or the
+ * delivery timeout, each counted.
  */
 public final class RequestEventPublisher implements AutoCloseable {
 
@@ -43,6 +48,9 @@ public final class RequestEventPublisher implements AutoCloseable {
     private final LongAdder published = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private volatile boolean running = true;
+    private volatile long drainDeadline = Long.MAX_VALUE;
+    /** Set by {@link #sent} on the sender thread when the producer refused the record being sent; that thread only. */
+    private TimeoutException refusedNow;
     private volatile long lastWarning;
 
     /**
@@ -136,17 +144,44 @@ public final class RequestEventPublisher implements AutoCloseable {
     }
 
     private void sendOne(RequestEvent event) {
-        try {
-            producer.send(new ProducerRecord<>(topic, null, event.getTimestamp(), event.getSourceIp(), event),
-                (metadata, exception) -> {
-                    if (exception == null) {
-                        published.increment();
-                    } else {
-                        failed(exception);
-                    }
-                });
-        } catch (RuntimeException e) {
-            failed(e);
+        while (true) {
+            TimeoutException refused;
+            try {
+                refusedNow = null;
+                producer.send(new ProducerRecord<>(topic, null, event.getTimestamp(), event.getSourceIp(), event), this::sent);
+                refused = refusedNow;
+            } catch (TimeoutException e) {
+                refused = e;
+            } catch (RuntimeException e) {
+                failed(e);
+                return;
+            }
+            if (refused == null) {
+                return;
+            }
+            if (!running && System.nanoTime() > drainDeadline) {
+                failed(refused);
+                return;
+            }
+            if (dueForWarning()) {
+                LOG.warn("Request events held: the producer cannot take them ({}); {} queued, offered again",
+                    refused.getMessage(), queue.size());
+            }
+        }
+    }
+
+    /**
+     * Completion of one send. Kafka's producer fails a record it could not take within {@code max.block.ms} (no
+     * metadata, full buffer) through the callback, on the calling thread, before {@code send} returns: that record was
+     * never handed over, so it is noted to be offered again rather than counted as failed.
+     */
+    private void sent(RecordMetadata metadata, Exception exception) {
+        if (exception == null) {
+            published.increment();
+        } else if (exception instanceof TimeoutException timeout && Thread.currentThread() == sender) {
+            refusedNow = timeout;
+        } else {
+            failed(exception);
         }
     }
 
@@ -169,6 +204,7 @@ public final class RequestEventPublisher implements AutoCloseable {
 
     /** Stops taking events, sends what is queued (waiting at most {@code timeout}) and closes the producer. */
     public void close(Duration timeout) {
+        drainDeadline = System.nanoTime() + timeout.toNanos();
         running = false;
         try {
             sender.join(timeout.toMillis());

@@ -11,6 +11,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import io.floodwatch.schema.client.ClientPropertiesFile;
 import io.floodwatch.schema.sign.CommandKeys;
 
 /**
@@ -62,9 +63,26 @@ public final class SidecarCommand implements Callable<Integer> {
         description = "Environment variable holding the command keys, instead of a file.")
     String commandKeysEnv;
 
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+        description = "Kafka client properties (security.protocol, sasl.*, ssl.*), e.g. the gateway.properties a secured broker writes.")
+    Path kafkaConfig;
+
     @Option(names = {"-X", "--kafka"}, paramLabel = "KEY=VALUE",
         description = "A Kafka client property for the producer and the consumer, e.g. -X security.protocol=SSL.")
     Map<String, String> kafka = new HashMap<>();
+
+    private Map<String, String> clientSettings() {
+        Map<String, String> settings = new HashMap<>();
+        if (kafkaConfig != null) {
+            try {
+                settings.putAll(ClientPropertiesFile.load(kafkaConfig));
+            } catch (IllegalArgumentException e) {
+                throw new SidecarException(e.getMessage() + " (see --kafka-config)");
+            }
+        }
+        settings.putAll(kafka);
+        return settings;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -79,7 +97,7 @@ public final class SidecarCommand implements Callable<Integer> {
             throw new SidecarException(e.getMessage() + " (see --command-keys-file)");
         }
         Sidecar.Settings settings = new Sidecar.Settings(bootstrapServers, listen, syslogAddress, accessLog, requestsTopic,
-            mitigationsTopic, gateways, threads, queue, Map.copyOf(kafka), keys);
+            mitigationsTopic, gateways, threads, queue, Map.copyOf(clientSettings()), keys);
         CountDownLatch stop = new CountDownLatch(1);
         try (Sidecar sidecar = Sidecar.start(settings)) {
             System.out.println("Floodwatch sidecar on http://" + hostPort(sidecar.address()) + " (nginx: /nginx/authz, Envoy: "

@@ -7,9 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
@@ -67,5 +74,41 @@ class RequestEventPublisherTest {
         assertEquals(refused, counts.get("dropped"));
         assertEquals(20_000L, counts.get("accepted") + counts.get("dropped"));
         assertEquals(0L, counts.get("published"));
+    }
+
+    @Test
+    void shouldPublishEveryAcceptedEventWhenTheProducerTimesOutWhileTheBrokersAreDown() {
+        // Given a producer that cannot take a record for its first 4 attempts (full buffer, then no metadata: the
+        // brokers are down), failing them by exception and then, as Kafka's producer does, through the callback
+        AtomicInteger attempts = new AtomicInteger();
+        MockProducer<String, RequestEvent> producer = new MockProducer<>(true, null, new StringSerializer(),
+            AvroSerde.of(RequestEvent.class)) {
+            @Override
+            public synchronized Future<RecordMetadata> send(ProducerRecord<String, RequestEvent> record, Callback callback) {
+                int attempt = attempts.incrementAndGet();
+                if (attempt <= 2) {
+                    throw new TimeoutException("Failed to allocate memory within the configured max blocking time 2000 ms.");
+                }
+                if (attempt <= 4) {
+                    TimeoutException refused = new TimeoutException("Topic requests not present in metadata after 2000 ms.");
+                    callback.onCompletion(null, refused);
+                    return CompletableFuture.failedFuture(refused);
+                }
+                return super.send(record, callback);
+            }
+        };
+        RequestEventPublisher publisher = new RequestEventPublisher(producer, "requests", 1_000);
+
+        // When
+        for (int i = 0; i < 100; i++) {
+            publisher.publish(event(i));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> publisher.counts().get("published") == 100);
+        publisher.close();
+
+        // Then the events were offered again, in order, and none is counted as failed
+        assertEquals(100, producer.history().size());
+        assertEquals(event(0).getTimestamp(), producer.history().get(0).value().getTimestamp());
+        assertEquals(0L, publisher.counts().get("failed"));
     }
 }

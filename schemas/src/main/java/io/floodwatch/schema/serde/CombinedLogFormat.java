@@ -8,6 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.floodwatch.schema.RequestEvent;
+import io.floodwatch.schema.target.IpAddress;
 
 /**
  * Reads one {@link RequestEvent} from a line of the NCSA <i>combined</i> access-log format, the default of Apache
@@ -48,6 +49,10 @@ public final class CombinedLogFormat {
         Matcher fields = LINE.matcher(line);
         if (!fields.matches()) {
             throw new InvalidEventException("not a combined or common log line: " + InvalidEventException.excerpt(line));
+        }
+        if (!IpAddress.isValid(fields.group(1))) {
+            throw new InvalidEventException("client address is not an IPv4 or IPv6 address: "
+                + InvalidEventException.excerpt(fields.group(1)));
         }
         Matcher request = REQUEST.matcher(fields.group(4));
         if (!request.matches()) {

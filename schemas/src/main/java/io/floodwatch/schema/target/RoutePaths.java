@@ -20,6 +20,8 @@ public final class RoutePaths {
 
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS",
         "CONNECT", "TRACE");
+    /** How many method names routes use: the standard methods and {@value #OTHER_METHOD}. */
+    public static final int METHOD_NAMES = METHODS.size() + 1;
 
     private RoutePaths() {
     }
@@ -79,7 +81,8 @@ public final class RoutePaths {
     private static boolean needsCanonicalForm(String path, int end) {
         int percent = path.indexOf('%');
         int dot = path.indexOf("/.");
-        return (percent >= 0 && percent < end) || (dot >= 0 && dot < end);
+        boolean leadingDot = end > 0 && path.charAt(0) == '.';
+        return (percent >= 0 && percent < end) || (dot >= 0 && dot < end) || leadingDot;
     }
 
     /**

@@ -58,17 +58,20 @@ class CombinedLogFormatTest {
         String garbage = "\u0016\u0003\u0001 binary handshake";
         String badRequest = "203.0.113.7 - - [27/Jan/2025:13:55:36 +0800] \"\\x16\\x03\" 400 0 \"-\" \"-\"";
         String badTime = "203.0.113.7 - - [yesterday] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"";
+        String badAddress = "203.0.1*3.7 - - [27/Jan/2025:13:55:36 +0800] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"";
 
         // When
         InvalidEventException notALine = assertThrows(InvalidEventException.class, () -> CombinedLogFormat.parse(garbage));
         InvalidEventException notARequest = assertThrows(InvalidEventException.class, () -> CombinedLogFormat.parse(badRequest));
         InvalidEventException notATime = assertThrows(InvalidEventException.class, () -> CombinedLogFormat.parse(badTime));
+        InvalidEventException notAnAddress = assertThrows(InvalidEventException.class, () -> CombinedLogFormat.parse(badAddress));
 
         // Then
         assertTrue(notALine.getMessage().startsWith("not a combined or common log line"), notALine.getMessage());
         assertFalse(notALine.getMessage().contains("\u0016"), "control characters are not echoed");
         assertTrue(notARequest.getMessage().startsWith("request line is not"), notARequest.getMessage());
         assertTrue(notATime.getMessage().startsWith("time is not"), notATime.getMessage());
+        assertTrue(notAnAddress.getMessage().startsWith("client address is not"), notAnAddress.getMessage());
     }
 
     @Test

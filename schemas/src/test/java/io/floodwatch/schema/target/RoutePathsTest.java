@@ -98,6 +98,7 @@ class RoutePathsTest {
         "/api/v1/auth/regist%65r,              /api/v1/auth/register",
         "/api/v1/x/../auth/%72egister?a=b,     /api/v1/auth/register",
         "/../../api/v1/auth//register,         /api/v1/auth/register",
+        "./api/v1/auth/register,               /api/v1/auth/register",
         "/api/v1/auth/re%2Fgister,             /api/v1/auth/{id}"
     })
     void shouldNameTheRouteTheServerResolvesWhenAClientSpellsThePathAnotherWay(String spelled, String template) {
