@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -69,6 +70,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--attack", description = "Every source attacks (scripted credential stuffing, 90%% failing) instead of ordinary mixed traffic.")
     boolean attack;
 
+    @Option(names = "--cardinality", paramLabel = "KIND", split = ",",
+        description = "After the main run, one run per KIND with that dimension fresh on every event, reporting the heap and"
+            + " state kept: paths, ipv6, agents (user agents and accounts), regions (default: none).")
+    List<BenchTraffic.Cardinality> cardinality = new ArrayList<>();
+
     @Option(names = "--profile", description = "Record the detector phase with Java Flight Recorder and print its hottest methods.")
     boolean profile;
 
@@ -111,7 +117,7 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "Broker %s%s; loading %,d %s events from %,d distinct sources into %d partitions...%n",
                 bootstrap, broker != null ? " (child JVM)" : "", events, attack ? "attacking" : "ordinary", sources, partitions);
             out.flush();
-            preload(bootstrap, config.getString(FloodwatchConfig.TOPIC_REQUESTS_CONFIG));
+            preload(bootstrap, config.getString(FloodwatchConfig.TOPIC_REQUESTS_CONFIG), new BenchTraffic(sources, 10_000, 42, attack));
 
             DecodeCeiling.Result ceiling = DecodeCeiling.measure(bootstrap, config.getString(FloodwatchConfig.TOPIC_REQUESTS_CONFIG),
                 events, stallTimeout);
@@ -154,6 +160,18 @@ public final class BenchCommand implements Callable<Integer> {
                     stallTimeout);
                 out.println(result.line(ceiling.eventsPerSecond()));
             }
+            for (BenchTraffic.Cardinality kind : cardinality) {
+                FloodwatchConfig fresh = config("floodwatch-bench-" + kind.name().toLowerCase(Locale.ROOT) + "-" + stamp, bootstrap, work);
+                createTopics(fresh, bootstrap);
+                preload(bootstrap, fresh.getString(FloodwatchConfig.TOPIC_REQUESTS_CONFIG), new BenchTraffic(sources, 10_000, 42, kind));
+                DetectorThroughput.Result run = DetectorThroughput.measure(fresh, bootstrap, events, stallTimeout, Duration.ZERO,
+                    Long.MIN_VALUE);
+                out.printf(Locale.ROOT, "cardinality %-8s %s: %,10.0f events/s; heap kept %,d bytes (%.2fx ordinary traffic),"
+                    + " state %,d bytes (%.2fx)%n", kind.name().toLowerCase(Locale.ROOT), kind.description(), run.eventsPerSecond(),
+                    run.heapBytes(), (double) run.heapBytes() / Math.max(1, detector.heapBytes()), run.stateBytes(),
+                    (double) run.stateBytes() / Math.max(1, detector.stateBytes()));
+                out.flush();
+            }
             if (recording != null) {
                 out.println("profile   hottest methods of the live detector phase (share of execution samples, top frame), recording in "
                     + jfr + ":");
@@ -195,8 +213,7 @@ public final class BenchCommand implements Callable<Integer> {
         return new NewTopic(topic.name(), topic.numPartitions(), topic.replicationFactor()).configs(configs);
     }
 
-    private void preload(String bootstrap, String topic) {
-        BenchTraffic traffic = new BenchTraffic(sources, 10_000, 42, attack);
+    private void preload(String bootstrap, String topic, BenchTraffic traffic) {
         try (RequestPublisher publisher = RequestPublisher.create(bootstrap, topic, Map.of())) {
             for (long i = 0; i < events; i++) {
                 publisher.publish(traffic.event(i));

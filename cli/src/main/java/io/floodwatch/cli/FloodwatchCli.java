@@ -35,6 +35,7 @@ public final class FloodwatchCli {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new FloodwatchCli());
         cli.setDefaultValueProvider(new CliDefaults());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler((ex, args) -> {
             CommandLine failed = ex.getCommandLine();
             failed.getErr().println("floodwatch: " + firstLine(ex.getMessage()) + " (see '"

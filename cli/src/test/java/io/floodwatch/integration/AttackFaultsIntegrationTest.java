@@ -55,8 +55,10 @@ class AttackFaultsIntegrationTest {
     private static final int ATTACK_PER_SECOND = 150;
     private static final int BENIGN_SOURCES = 40;
     private static final String BENIGN_PREFIX = "10.20.";
-    /** Longer than {@code mitigation.lift.after.ms} (30 s): a catch-up that lifted on wall-clock or skewed time would. */
-    private static final Duration DETECTOR_DOWN = Duration.ofSeconds(35);
+    /** The detector's {@code mitigation.lift.after.ms} in these tests. */
+    private static final String LIFT_AFTER = "mitigation.lift.after.ms=15000";
+    /** Longer than the lift delay: a catch-up that lifted on wall-clock or skewed time would. */
+    private static final Duration DETECTOR_DOWN = Duration.ofSeconds(20);
     private static final Duration BROKER_DOWN = Duration.ofSeconds(10);
     private static final AvroSerde<MitigationCommand> COMMANDS = AvroSerde.of(MitigationCommand.class);
 
@@ -68,7 +70,7 @@ class AttackFaultsIntegrationTest {
         try (TestBroker broker = TestBroker.start(dir.resolve("broker"))) {
             // Given a detector process, a sidecar and an attack in progress, live
             Path data = dir.resolve("detector");
-            Process first = ChildProcesses.startDetector(broker.bootstrapServers(), data, dir.resolve("first.txt"));
+            Process first = ChildProcesses.startDetector(broker.bootstrapServers(), data, dir.resolve("first.txt"), LIFT_AFTER);
             ScheduledExecutorService traffic = Executors.newScheduledThreadPool(2);
             try (Sidecar sidecar = sidecar(broker.bootstrapServers());
                  RequestEventPublisher gateway = RequestEventPublisher.create(broker.bootstrapServers(), "requests", 200_000, Map.of())) {
@@ -84,7 +86,7 @@ class AttackFaultsIntegrationTest {
                 long outputAtKill = committedEnd(broker.bootstrapServers(), "endpoint-rates");
                 Thread.sleep(DETECTOR_DOWN.toMillis());
                 long restarted = System.nanoTime();
-                Process second = ChildProcesses.startDetector(broker.bootstrapServers(), data, dir.resolve("second.txt"));
+                Process second = ChildProcesses.startDetector(broker.bootstrapServers(), data, dir.resolve("second.txt"), LIFT_AFTER);
                 try {
                     await("detection resumed").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
                         .until(() -> committedEnd(broker.bootstrapServers(), "endpoint-rates") > outputAtKill);
@@ -122,7 +124,7 @@ class AttackFaultsIntegrationTest {
         Path brokerData = dir.resolve("broker");
         ChildProcesses.Broker broker = ChildProcesses.startBroker(brokerData, port, dir.resolve("broker-1.txt"));
         String bootstrap = broker.bootstrapServers();
-        Process detector = ChildProcesses.startDetector(bootstrap, dir.resolve("detector"), dir.resolve("detector.txt"));
+        Process detector = ChildProcesses.startDetector(bootstrap, dir.resolve("detector"), dir.resolve("detector.txt"), LIFT_AFTER);
         ScheduledExecutorService traffic = Executors.newScheduledThreadPool(2);
         ChildProcesses.Broker restartedBroker = null;
         try (Sidecar sidecar = sidecar(bootstrap);

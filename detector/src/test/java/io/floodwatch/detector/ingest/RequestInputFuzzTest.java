@@ -24,7 +24,7 @@ class RequestInputFuzzTest {
     private static final RequestValidator VALIDATOR = new RequestValidator(60_000, 3_600_000);
     private static final RouteNormalizer ROUTES = new RouteNormalizer(MAX_ROUTES);
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "8s")
     void shouldCountOrRejectWhenAJsonEventIsArbitrary(FuzzedDataProvider data) {
         long now = 1_737_936_000_000L;
         byte[] line = data.consumeRemainingAsBytes();

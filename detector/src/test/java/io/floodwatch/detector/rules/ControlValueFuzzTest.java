@@ -20,7 +20,7 @@ class ControlValueFuzzTest {
     private static final RuleBook STARTUP = RuleBook.of(new FloodwatchConfig(Map.of()));
     private static final List<String> RULES = List.copyOf(RuleBook.RULE_SETTINGS.keySet());
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "8s")
     void shouldAcceptOrRejectWhenAControlValueIsArbitrary(FuzzedDataProvider data) {
         String ruleId = data.consumeBoolean() ? data.pickValue(RULES) : data.consumeString(40);
         String json = data.consumeBoolean() ? null : data.consumeRemainingAsString();

@@ -13,7 +13,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  */
 class NetworkFuzzTest {
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "8s")
     void shouldParseOrRejectWhenACidrTargetIsArbitraryText(FuzzedDataProvider data) {
         String text = data.consumeRemainingAsString();
         Network.address(text);

@@ -13,7 +13,7 @@ import io.floodwatch.schema.serde.InvalidEventException;
  */
 class AccessLogLinesFuzzTest {
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "8s")
     void shouldParseOrRejectWhenAnAccessLogLineIsArbitraryBytes(byte[] line) {
         try {
             RequestEvent event = AccessLogLines.parse(line, 0, line.length);

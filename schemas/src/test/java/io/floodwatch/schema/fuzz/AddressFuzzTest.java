@@ -15,7 +15,7 @@ import io.floodwatch.schema.target.IpAddress;
  */
 class AddressFuzzTest {
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "8s")
     void shouldRoundTripOrRejectWhenAnAddressIsArbitraryText(FuzzedDataProvider data) {
         String text = data.consumeRemainingAsString();
         long ipv4 = IpAddress.parseIpv4(text);

@@ -18,7 +18,7 @@ class AvroEventFuzzTest {
 
     private static final AvroSerde<RequestEvent> AVRO = AvroSerde.of(RequestEvent.class);
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "8s")
     void shouldDecodeOrRejectWhenAnAvroSingleObjectIsArbitraryBytes(byte[] input) {
         try {
             RequestEvent event = AVRO.deserialize("requests", input);

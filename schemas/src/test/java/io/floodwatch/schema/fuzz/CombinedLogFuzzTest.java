@@ -18,7 +18,7 @@ import io.floodwatch.schema.target.IpAddress;
  */
 class CombinedLogFuzzTest {
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "8s")
     void shouldDecodeOrRejectWhenACombinedLogLineIsArbitraryText(FuzzedDataProvider data) {
         String line = data.consumeRemainingAsString();
         try {

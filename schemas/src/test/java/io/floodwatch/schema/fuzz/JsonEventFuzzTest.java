@@ -15,7 +15,7 @@ import io.floodwatch.schema.serde.RequestEventJson;
  */
 class JsonEventFuzzTest {
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "8s")
     void shouldDecodeOrRejectWhenAJsonEventIsArbitraryBytes(byte[] input) {
         try {
             RequestEvent event = RequestEventJson.parse(input);

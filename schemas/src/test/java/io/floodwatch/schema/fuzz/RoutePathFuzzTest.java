@@ -16,7 +16,7 @@ import io.floodwatch.schema.target.RoutePaths;
  */
 class RoutePathFuzzTest {
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "8s")
     void shouldNameABoundedRouteWhenAMethodAndPathAreArbitrary(FuzzedDataProvider data) {
         String method = data.consumeString(32);
         String path = data.consumeRemainingAsString();
