@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.floodwatch.cli.FloodwatchCli;
 import io.floodwatch.detector.config.FloodwatchConfig;
 import io.floodwatch.producers.RequestPublisher;
 import io.floodwatch.schema.RequestEvent;
@@ -100,18 +98,7 @@ class DetectorKillIntegrationTest {
     }
 
     private static Process startDetector(String bootstrap, Path data, long commitIntervalMs, Path terminal) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-            FloodwatchCli.class.getName(), "run", "--bootstrap-servers", bootstrap, "--data-dir", data.toString(),
-            "-D", FloodwatchConfig.COMMIT_INTERVAL_CONFIG + "=" + commitIntervalMs, "-D", FloodwatchConfig.HTTP_LISTEN_CONFIG + "=off")
-            .redirectErrorStream(true).redirectOutput(terminal.toFile()).start();
-        await("the detector process running").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-            .until(() -> {
-                String screen = Files.readString(terminal);
-                assertTrue(process.isAlive(), "the detector exited: " + screen);
-                return screen.contains("Detector running");
-            });
-        return process;
+        return ChildProcesses.startDetector(bootstrap, data, terminal, FloodwatchConfig.COMMIT_INTERVAL_CONFIG + "=" + commitIntervalMs);
     }
 
     private static void awaitStableGroup(String bootstrap) {
